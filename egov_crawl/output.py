@@ -1,0 +1,91 @@
+"""Tabular output declared once: the same columns render as a Rich table, CSV or JSON.
+
+CSV cells that a spreadsheet would execute as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the start) are
+prefixed with an apostrophe, as OWASP's "CSV Injection" guidance recommends: scraped titles end up in these files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from rich.console import Console
+from rich.table import Table
+
+T = TypeVar("T")
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    name: str
+    get: Callable[[T], Any]
+    justify: str = "left"
+
+
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def render(
+    rows: Iterable[T],
+    columns: Sequence[Column[T]],
+    fmt: Format,
+    out: Path | None = None,
+    *,
+    title: str | None = None,
+) -> None:
+    """Write rows to ``out`` (a file) or stdout when ``out`` is None or ``-``."""
+    records = [{c.name: c.get(row) for c in columns} for row in rows]
+    if fmt is Format.TABLE:
+        table = Table(title=title)
+        for column in columns:
+            table.add_column(column.name, justify=column.justify)  # type: ignore[arg-type]
+        for record in records:
+            table.add_row(*(_cell_text(record[c.name]) for c in columns))
+        if out is None or str(out) == "-":
+            Console().print(table)
+        else:
+            with out.open("w", encoding="utf-8") as handle:
+                Console(file=handle, width=200).print(table)
+        return
+    buffer = io.StringIO()
+    if fmt is Format.CSV:
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([c.name for c in columns])
+        for record in records:
+            writer.writerow([csv_safe(_cell_text(record[c.name])) for c in columns])
+    else:
+        json.dump(records, buffer, ensure_ascii=False, indent=2, default=str)
+        buffer.write("\n")
+    if out is None or str(out) == "-":
+        sys.stdout.write(buffer.getvalue())
+    else:
+        out.write_text(buffer.getvalue(), encoding="utf-8")

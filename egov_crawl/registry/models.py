@@ -1,0 +1,157 @@
+"""The agency registry schema (agencies.yaml), as pydantic models.
+
+A registry is data an analyst edits by hand, so the models are strict (unknown keys are errors, not silently
+ignored) and every error can be traced back to a file, line, agency and field by ``registry.loader``.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))*$")
+
+
+class Cohort(StrEnum):
+    """Kinds of agency. Methodologies use the cohort to decide which indicators apply
+    (a council-minutes check applies to a local administration, not to a ministry)."""
+
+    MINISTRY = "ministry"
+    DEPARTMENT = "department"
+    PROVINCE = "province"
+    LOCAL = "local"
+    STATE_ENTERPRISE = "state-enterprise"
+    PUBLIC_ORG = "public-org"
+    UNIVERSITY = "university"
+    OTHER = "other"
+
+
+def _check_web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError("must be an absolute http:// or https:// URL, e.g. https://www.example.go.th/")
+    host = (parts.hostname or "").lower()
+    if not host or not HOSTNAME_RE.match(host):
+        raise ValueError(f"has no valid host name ({value!r}); write it as https://host/path")
+    return value
+
+
+def _check_hostname(value: str) -> str:
+    if not HOSTNAME_RE.match(value.lower()):
+        raise ValueError(f"{value!r} is not a host name; write a bare name such as www.example.go.th")
+    return value.lower()
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise ValueError(f"{value!r} is not a slug: use lower-case letters, digits and '-' (e.g. revenue-dept)")
+    return value
+
+
+WebUrl = Annotated[str, AfterValidator(_check_web_url)]
+HostName = Annotated[str, AfterValidator(_check_hostname)]
+Slug = Annotated[str, AfterValidator(_check_slug)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Names(Strict):
+    """An agency's official name in Thai and English. Registries of other countries put their national
+    language in ``th``'s place only if they must; ``local`` is the preferred key for them."""
+
+    th: str | None = None
+    en: str | None = None
+    local: str | None = None
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> Names:
+        if not (self.th or self.en or self.local):
+            raise ValueError("needs at least one of th, en, local")
+        return self
+
+    def display(self, lang: str = "en") -> str:
+        first = {"th": self.th, "en": self.en}.get(lang)
+        return first or self.en or self.th or self.local or ""
+
+
+StepAction = Literal["goto", "click", "fill", "select", "check", "expect_text", "expect_url", "submit"]
+
+
+class JourneyStep(Strict):
+    """One scripted step of an e-service journey. Read-only by default: ``submit`` (and ``click`` on a
+    submit button) is only performed when a step says so explicitly (design brief §6.2)."""
+
+    action: StepAction
+    target: str | None = Field(default=None, description="CSS selector, link text or URL, by action")
+    value: str | None = None
+    note: str | None = None
+
+
+class EService(Strict):
+    id: Slug
+    name: Names
+    url: WebUrl
+    steps: list[JourneyStep] = Field(default_factory=list)
+
+
+class Agency(Strict):
+    id: Slug
+    name: Names
+    parent: Slug | None = None
+    cohort: Cohort
+    homepage: WebUrl
+    hosts: list[HostName] = Field(default_factory=list)
+    max_pages: int | None = Field(default=None, ge=1, le=1_000_000)
+    eservices: list[EService] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    verified: bool = False
+    notes: str | None = None
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_required(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("is required: give name: {th: ..., en: ...}")
+        return value
+
+    @property
+    def homepage_host(self) -> str:
+        return (urlsplit(self.homepage).hostname or "").lower()
+
+    @property
+    def all_hosts(self) -> list[str]:
+        """The homepage host first, then declared hosts, without repeats."""
+        seen: dict[str, None] = {self.homepage_host: None}
+        for host in self.hosts:
+            seen.setdefault(host, None)
+        return list(seen)
+
+
+class Registry(Strict):
+    version: int = Field(ge=1)
+    name: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code, e.g. TH")
+    source: str | None = None
+    agencies: list[Agency]
+
+    def by_id(self) -> dict[str, Agency]:
+        return {agency.id: agency for agency in self.agencies}
+
+    def counts_by_cohort(self) -> dict[str, int]:
+        counts = {cohort.value: 0 for cohort in Cohort}
+        for agency in self.agencies:
+            counts[agency.cohort.value] += 1
+        return {cohort: n for cohort, n in counts.items() if n}
+
+    def get(self, agency_id: str) -> Agency:
+        try:
+            return self.by_id()[agency_id]
+        except KeyError:
+            raise KeyError(agency_id) from None

@@ -1,0 +1,131 @@
+"""The registry: the default file is valid and bilingual; broken files get one located line per problem."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from egov_crawl.registry import load_registry
+from egov_crawl.registry.models import Cohort
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_HEAD = """version: 1
+agencies:
+  - id: mof
+    name: {th: กระทรวงการคลัง, en: Ministry of Finance}
+    cohort: ministry
+    homepage: https://www.mof.go.th/
+"""
+
+
+def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "egov_crawl", *args], capture_output=True, text=True, cwd=cwd, timeout=60
+    )
+
+
+def test_default_registry_validates_with_counts_by_cohort() -> None:
+    result = cli("agencies", "validate")
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout
+    assert "ministry" in result.stdout and "department" in result.stdout
+
+
+def test_default_registry_lists_50_bilingual_agencies_as_json() -> None:
+    result = cli("agencies", "list", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    agencies = json.loads(result.stdout)
+    assert len(agencies) >= 50
+    assert all(a["name_th"] and a["name_en"] for a in agencies)
+    registry = load_registry(ROOT / "agencies.yaml")
+    ministries = [a for a in registry.agencies if a.cohort is Cohort.MINISTRY]
+    assert len(ministries) >= 20  # all 20 ministries (the Office of the Prime Minister is ministry-level too)
+    assert "opm" in registry.by_id()
+
+
+BROKEN = {
+    "yaml-syntax": (
+        GOOD_HEAD + "  - id: dlt\n    name: {th: กรมการขนส่งทางบก, en: Department of Land Transport\n",
+        9,
+        None,
+        None,
+        "YAML syntax error: expected ',' or '}', but got '<stream end>' (while parsing a flow mapping "
+        "that starts on line 8)",
+    ),
+    "duplicate-id": (
+        GOOD_HEAD + "  - id: mof\n    name: {th: ซ้ำ, en: Duplicate}\n    cohort: ministry\n"
+        "    homepage: https://dup.go.th/\n",
+        7,
+        "mof",
+        "id",
+        "duplicate id",
+    ),
+    "unknown-parent": (
+        GOOD_HEAD + "  - id: rd\n    name: {th: กรมสรรพากร, en: Revenue Department}\n    cohort: department\n"
+        "    parent: ministry-of-money\n    homepage: https://www.rd.go.th/\n",
+        10,
+        "rd",
+        "parent",
+        "unknown parent 'ministry-of-money'",
+    ),
+    "bad-url": (
+        GOOD_HEAD + "  - id: rd\n    name: {th: กรมสรรพากร, en: Revenue Department}\n    cohort: department\n"
+        "    homepage: www.rd.go.th\n",
+        10,
+        "rd",
+        "homepage",
+        "http:// or https://",
+    ),
+    "missing-name": (
+        GOOD_HEAD + "  - id: rd\n    cohort: department\n    homepage: https://www.rd.go.th/\n",
+        7,
+        "rd",
+        "name",
+        "required",
+    ),
+    "unknown-cohort": (
+        GOOD_HEAD + "  - id: rd\n    name: {th: กรมสรรพากร, en: Revenue Department}\n    cohort: bureau\n"
+        "    homepage: https://www.rd.go.th/\n",
+        9,
+        "rd",
+        "cohort",
+        "'bureau' is not allowed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_registry_gives_one_located_line(case: str, tmp_path: Path) -> None:
+    text, line, agency, field, message = BROKEN[case]
+    path = tmp_path / "agencies.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("agencies", "validate", str(path))
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1, errors
+    assert f"{path}:{line}:" in errors[0]
+    if agency:
+        assert f"agency '{agency}'" in errors[0]
+    if field:
+        assert f"field '{field}'" in errors[0]
+    assert message in errors[0]
+
+
+def test_several_problems_are_all_reported_in_line_order(tmp_path: Path) -> None:
+    path = tmp_path / "agencies.yaml"
+    path.write_text(BROKEN["unknown-cohort"][0] + "    colour: red\n", encoding="utf-8")
+    result = cli("agencies", "validate", str(path))
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(":")[2] for line in lines] == ["9", "11"]
+    assert "'colour': is not a known field" in lines[1]
+
+
+def test_missing_registry_file_is_one_clear_line(tmp_path: Path) -> None:
+    result = cli("agencies", "list", "--registry", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: file not found; pass --registry FILE"
