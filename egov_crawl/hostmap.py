@@ -57,7 +57,7 @@ class HostMap:
         return sorted({h for h, _ in self.entries})
 
     def chromium_resolver_rules(self) -> str:
-        """``--host-resolver-rules`` for Chromium: one MAP per host:port, then everything else NOTFOUND.
+        """``--host-resolver-rules`` for Chromium: one MAP per host:port, then (when strict) everything else NOTFOUND.
 
         The final catch-all matters: Chromium still contacts Google hosts for updates and accounts, and a
         wildcard mapped to the testbed would send those to it (STACK-NOTES, Playwright section).
@@ -65,7 +65,8 @@ class HostMap:
         rules = [f"MAP {h}:{p} {t.ip}:{t.port}" for (h, p), t in sorted(self.entries.items())]
         if self.closed_port is not None:
             rules += [f"MAP {h} 127.0.0.1:{self.closed_port}" for h in self.hosts]
-        rules.append("MAP * ~NOTFOUND")
+        if self.strict:
+            rules.append("MAP * ~NOTFOUND")
         return ", ".join(rules)
 
     def to_json(self) -> dict[str, Any]:
