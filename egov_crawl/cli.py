@@ -142,6 +142,9 @@ def demo(
 
 def _mount_optional_apps() -> None:
     """Sub-apps of subpackages register here, so this file stays a table of contents."""
+    from egov_crawl.crawler.command import crawl_command
+
+    app.command("crawl", help="Crawl agencies' sites with Scrapy and store page and site facts.")(crawl_command)
     try:
         from egov_crawl.testbed.cli import app as testbed_app
     except ModuleNotFoundError:  # TODO(lead): remove once the testbed CLI lands

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from egov_crawl.registry.models import Agency as RegistryAgency
-from egov_crawl.store.models import Agency, Run, utcnow
+from egov_crawl.store.models import Agency, Document, Form, Link, Page, Run, SiteCrawl, utcnow
 
 
 def sync_agencies(session: Session, agencies: Iterable[RegistryAgency]) -> int:
@@ -34,3 +35,254 @@ def count_agencies(session: Session) -> int:
 
 def latest_runs(session: Session, limit: int = 10) -> list[Run]:
     return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
+
+
+# --- crawler (egov_crawl.crawler): runs, site crawls, pages and what hangs off them ---------------------------
+
+
+def create_run(
+    session: Session, *, code_version: str, kind: str = "adhoc", options: dict[str, Any] | None = None
+) -> Run:
+    run = Run(kind=kind, code_version=code_version, options=options or {})
+    session.add(run)
+    session.flush()
+    return run
+
+
+def open_site_crawl(
+    session: Session, *, run_id: int, agency_id: str, registry_entry: dict[str, Any], max_pages: int
+) -> tuple[SiteCrawl, bool]:
+    """The ``site_crawl`` of an agency in a run: created, or the existing one (resume); True when it existed."""
+    existing = session.scalars(
+        select(SiteCrawl).where(SiteCrawl.run_id == run_id, SiteCrawl.agency_id == agency_id)
+    ).one_or_none()
+    if existing is not None:
+        existing.status = "running"
+        existing.finished_at = None
+        return existing, True
+    row = SiteCrawl(run_id=run_id, agency_id=agency_id, registry_entry=registry_entry, max_pages=max_pages)
+    session.add(row)
+    session.flush()
+    return row, False
+
+
+def site_crawls_for_run(session: Session, run_id: int) -> list[SiteCrawl]:
+    return list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(SiteCrawl.agency_id)))
+
+
+def latest_unfinished_crawl_run(session: Session) -> int | None:
+    """The newest run with a site crawl still marked running or interrupted (what ``crawl --resume`` continues)."""
+    return session.scalar(
+        select(SiteCrawl.run_id)
+        .where(SiteCrawl.status.in_(("running", "interrupted")))
+        .order_by(SiteCrawl.run_id.desc())
+        .limit(1)
+    )
+
+
+def _insert_ignoring_conflicts(session: Session, model: type[Any]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL (the unique keys say what a duplicate is)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model).on_conflict_do_nothing()
+
+
+def insert_pages(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Insert page rows (duplicates of (site_crawl_id, url) are skipped); returns url → id of the new rows."""
+    if not rows:
+        return {}
+    statement = _insert_ignoring_conflicts(session, Page).returning(Page.id, Page.url, sort_by_parameter_order=True)
+    return {url: page_id for page_id, url in session.execute(statement, rows)}
+
+
+def insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Bulk insert of link or form rows (executemany)."""
+    if rows:
+        session.execute(insert(model), rows)
+
+
+def upsert_documents(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Documents found on pages: the first sighting wins (one row per site crawl and URL)."""
+    if rows:
+        session.execute(_insert_ignoring_conflicts(session, Document), rows)
+
+
+def record_document_checks(session: Session, site_crawl_id: int, checks: list[dict[str, Any]]) -> None:
+    """Status, size and content type of documents checked with HEAD (or fetched), by URL."""
+    if not checks:
+        return
+    by_url = {check["url"]: check for check in checks}
+    documents = session.scalars(
+        select(Document).where(Document.site_crawl_id == site_crawl_id, Document.url.in_(list(by_url)))
+    )
+    found: set[str] = set()
+    for document in documents:
+        check = by_url[document.url]
+        found.add(document.url)
+        document.status = check.get("status")
+        document.size_bytes = check.get("size")
+        extra = {k: v for k, v in check.items() if k not in ("url", "status", "size")}
+        document.facts = {**(document.facts or {}), **extra}
+    for url, check in by_url.items():
+        if url not in found and check.get("format"):
+            session.add(
+                Document(
+                    site_crawl_id=site_crawl_id,
+                    url=url,
+                    format=check["format"],
+                    status=check.get("status"),
+                    size_bytes=check.get("size"),
+                    facts={k: v for k, v in check.items() if k not in ("url", "status", "size", "format")},
+                )
+            )
+
+
+def fill_link_statuses(session: Session, site_crawl_id: int, statuses: dict[str, int | None]) -> int:
+    """Set ``link.status`` of the site crawl's internal links from the statuses observed (page fetches and link
+    checks); returns how many links were updated."""
+    rows = session.execute(
+        select(Link.id, Link.target_url)
+        .join(Page, Link.page_id == Page.id)
+        .where(Page.site_crawl_id == site_crawl_id, Link.internal.is_(True), Link.status.is_(None))
+    ).all()
+    updates = [
+        {"id": link_id, "status": statuses[target]} for link_id, target in rows if statuses.get(target) is not None
+    ]
+    if updates:
+        session.execute(update(Link), updates)
+    return len(updates)
+
+
+def finish_site_crawl(session: Session, site_crawl_id: int, **values: Any) -> None:
+    """Record how an agency's crawl ended (status, finish_reason, error_class, pages, stats, site_facts)."""
+    row = session.get(SiteCrawl, site_crawl_id)
+    if row is None:
+        raise KeyError(site_crawl_id)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.finished_at = utcnow()
+
+
+def count_pages(session: Session, site_crawl_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Page).where(Page.site_crawl_id == site_crawl_id)) or 0
+
+
+def crawl_resume_state(session: Session, site_crawl_id: int) -> dict[str, Any]:
+    """What a killed crawl had stored: fetched URLs (requested, final and redirect hops), internal link
+    targets with the depth of the page they were found on, and document URLs."""
+    pages = session.execute(
+        select(Page.url, Page.final_url, Page.depth).where(Page.site_crawl_id == site_crawl_id)
+    ).all()
+    seen = {url for url, _, _ in pages} | {final for _, final, _ in pages if final}
+    links = session.execute(
+        select(Link.target_url, func.min(Page.depth))
+        .join(Page, Link.page_id == Page.id)
+        .where(Page.site_crawl_id == site_crawl_id, Link.internal.is_(True))
+        .group_by(Link.target_url)
+    ).all()
+    documents = session.scalars(select(Document.url).where(Document.site_crawl_id == site_crawl_id)).all()
+    return {
+        "pages": len(pages),
+        "seen": sorted(seen),
+        "targets": [(target, (depth or 0) + 1) for target, depth in links],
+        "documents": list(documents),
+    }
+
+
+def previous_pages(session: Session, agency_id: str, before_run_id: int) -> dict[str, dict[str, Any]]:
+    """The agency's pages in its latest earlier site crawl that ended normally, with their validators
+    (ETag, Last-Modified) for conditional requests; empty when there is none."""
+    site_crawl_id = session.scalar(
+        select(SiteCrawl.id)
+        .where(
+            SiteCrawl.agency_id == agency_id,
+            SiteCrawl.run_id < before_run_id,
+            SiteCrawl.status == "complete",
+        )
+        .order_by(SiteCrawl.run_id.desc())
+        .limit(1)
+    )
+    if site_crawl_id is None:
+        return {}
+    headers = Page.facts["headers"]
+    rows = session.execute(
+        select(Page.id, Page.url, headers["etag"].as_string(), headers["last-modified"].as_string()).where(
+            Page.site_crawl_id == site_crawl_id, Page.status == 200, Page.error_class.is_(None)
+        )
+    ).all()
+    return {
+        url: {"page_id": page_id, "etag": etag, "last_modified": modified}
+        for page_id, url, etag, modified in rows
+        if etag or modified
+    }
+
+
+def page_summary(session: Session, page_id: int) -> dict[str, Any] | None:
+    """What an incremental crawl needs from an unchanged page: its status, final URL, internal links, documents."""
+    page = session.get(Page, page_id)
+    if page is None:
+        return None
+    links = session.scalars(select(Link.target_url).where(Link.page_id == page_id, Link.internal.is_(True))).all()
+    documents = session.scalars(
+        select(Document.url).where(Document.site_crawl_id == page.site_crawl_id, Document.found_on == page.url)
+    ).all()
+    return {
+        "status": page.status,
+        "final_url": page.final_url,
+        "internal_links": list(links),
+        "documents": list(documents),
+    }
+
+
+def copy_page(session: Session, source_page_id: int, **overrides: Any) -> dict[str, Any]:
+    """A new page row (with its links and forms) copied from an earlier page: an unchanged page in an
+    incremental run. ``overrides`` sets site_crawl_id, url, depth, fetched_at and extra facts."""
+    source = session.get(Page, source_page_id)
+    if source is None:
+        raise KeyError(source_page_id)
+    extra_facts = overrides.pop("facts", {})
+    columns = {
+        column.key: getattr(source, column.key)
+        for column in Page.__table__.columns
+        if column.key not in ("id", "site_crawl_id", "url", "depth", "fetched_at")
+    }
+    columns["facts"] = {**(source.facts or {}), **extra_facts, "copied_from_page": source_page_id}
+    return {**columns, **overrides}
+
+
+def copy_page_children(session: Session, source_page_id: int, new_page_id: int) -> None:
+    links = session.execute(
+        select(Link.target_url, Link.anchor_text, Link.region, Link.internal, Link.status).where(
+            Link.page_id == source_page_id
+        )
+    ).all()
+    insert_rows(
+        session,
+        Link,
+        [
+            {"page_id": new_page_id, "target_url": t, "anchor_text": a, "region": r, "internal": i, "status": None}
+            for t, a, r, i, _ in links
+        ],
+    )
+    forms = session.scalars(select(Form).where(Form.page_id == source_page_id)).all()
+    insert_rows(
+        session,
+        Form,
+        [
+            {
+                "page_id": new_page_id,
+                "action": f.action,
+                "method": f.method,
+                "fields": f.fields,
+                "has_captcha": f.has_captcha,
+                "has_file_upload": f.has_file_upload,
+                "has_password": f.has_password,
+                "facts": f.facts,
+            }
+            for f in forms
+        ],
+    )

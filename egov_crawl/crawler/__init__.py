@@ -1,0 +1,1 @@
+"""Scrapy plumbing: settings, resolver, middlewares, extraction, pipeline and the runner."""

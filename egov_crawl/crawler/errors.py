@@ -1,0 +1,99 @@
+"""Download failures as short, stable error classes (``dns_error``, ``tls_error:<reason>``, ``timeout`` …).
+
+The same vocabulary as the probes (store ``error_class`` columns), so a check can say *why* a page was not
+observed — a failure to observe is never scored as a pass or a fail (design brief §3).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from twisted.internet import error as twisted_error
+from twisted.internet.defer import TimeoutError as DeferredTimeoutError
+
+ROBOTS_BLOCKED = "blocked_by_robots"
+ADDRESS_BLOCKED = "blocked_address"
+OFF_SCOPE = "off_scope"
+
+
+class BlockedAddress(IgnoreRequest):
+    """The URL names a non-public IP address (server-side request forgery guard)."""
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, its causes and contexts, and the reasons Twisted's HTTP client wraps (ResponseFailed…)."""
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        for reason in getattr(current, "reasons", None) or []:
+            value = getattr(reason, "value", reason)
+            if isinstance(value, BaseException):
+                stack.append(value)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                stack.append(linked)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "unknown"
+
+
+def _tls_reason(exc: BaseException) -> str | None:
+    module = type(exc).__module__
+    if module.startswith("OpenSSL") or isinstance(exc, twisted_error.SSLError):
+        # pyOpenSSL: Error([('SSL routines', '', 'certificate verify failed')])
+        args: Any = exc.args[0] if exc.args else None
+        if isinstance(args, list) and args and isinstance(args[-1], tuple):
+            return _slug(str(args[-1][-1]))
+        return _slug(str(exc)) if str(exc) else "handshake-failed"
+    if module.startswith("service_identity"):
+        return "hostname-mismatch"
+    return None
+
+
+def classify(exc: BaseException) -> str:
+    """A short error class for a failed download."""
+    if isinstance(exc, BlockedAddress):
+        return ADDRESS_BLOCKED
+    if isinstance(exc, IgnoreRequest):
+        message = str(exc)
+        if "robots.txt" in message:
+            return ROBOTS_BLOCKED
+        # HttpCompressionMiddleware: the decompressed body went past DOWNLOAD_MAXSIZE (a gzip bomb, or just big).
+        return "too_large" if "MAXSIZE" in message.upper() else "ignored"
+    for current in _chain(exc):
+        tls = _tls_reason(current)
+        if tls:
+            return f"tls_error:{tls}"
+    for current in _chain(exc):
+        if isinstance(current, (CannotResolveHostError, twisted_error.DNSLookupError)):
+            return "dns_error"
+        if isinstance(current, (DownloadConnectionRefusedError, twisted_error.ConnectionRefusedError)):
+            return "connection_refused"
+        if isinstance(current, twisted_error.TCPTimedOutError):
+            return "connect_timeout"
+        if isinstance(current, (DownloadTimeoutError, DeferredTimeoutError, twisted_error.TimeoutError)):
+            return "timeout"
+        if isinstance(current, DownloadCancelledError):
+            return "too_large" if "size" in str(current).lower() else "cancelled"
+        if isinstance(current, ResponseDataLossError):
+            return "data_loss"
+    for current in _chain(exc):
+        if isinstance(current, (twisted_error.ConnectionLost, twisted_error.ConnectionDone, ConnectionResetError)):
+            return "connection_reset"
+    return _slug(type(exc).__name__)

@@ -1,0 +1,147 @@
+"""A Twisted name resolver for Scrapy that sends production-looking names to the addresses of a ``HostMap``.
+
+Scrapy asks the reactor's ``nameResolver`` for every connection. Installed through ``TWISTED_DNS_RESOLVER`` (in
+the settings given to the CrawlerProcess: a resolver is per *process*, ``custom_settings`` cannot install it),
+this resolver answers ``host:port`` from the host map, so the URL, the ``Host`` header and the TLS SNI keep the
+real name while the TCP connection goes to a loopback port (STACK-NOTES, "Scrapy 2.19 — gotchas").
+
+* With a strict host map, an unknown name fails at once (Twisted turns "no address" into ``DNSLookupError``):
+  a typo in a test can never become a real DNS lookup.
+* Without a host map, names go to Scrapy's own ``CachingThreadedResolver`` (the default), and answers that
+  point at private, loopback or link-local addresses are dropped when ``EGOV_BLOCK_PRIVATE_ADDRESSES`` is on:
+  a public government site must not be able to steer the crawler into the operator's own network
+  (server-side request forgery through a redirect or a DNS answer).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.address import IPv4Address, IPv6Address
+from twisted.internet.interfaces import IHostnameResolver, IHostResolution, IResolutionReceiver
+from zope.interface import implementer, provider
+
+from egov_crawl.hostmap import HostMap
+
+logger = logging.getLogger(__name__)
+
+HOSTMAP_SETTING = "EGOV_HOSTMAP"
+BLOCK_PRIVATE_SETTING = "EGOV_BLOCK_PRIVATE_ADDRESSES"
+
+
+def hostmap_from_setting(value: Any) -> HostMap | None:
+    """The host map carried in settings: a ``HostMap``, its ``to_json()`` dict, or None."""
+    if value is None or value == {}:
+        return None
+    if isinstance(value, HostMap):
+        return value
+    if isinstance(value, dict):
+        return HostMap.from_json(value)
+    raise TypeError(f"{HOSTMAP_SETTING} must be HostMap.to_json() output, not {type(value).__name__}")
+
+
+def is_public_address(host: str) -> bool:
+    """True for a globally routable IP address (RFC 6890 special-purpose registries excluded)."""
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]).is_global
+    except ValueError:
+        return False
+
+
+def _address(ip: str, port: int) -> IPv4Address | IPv6Address:
+    if ":" in ip:
+        return IPv6Address("TCP", ip, port)
+    return IPv4Address("TCP", ip, port)
+
+
+@implementer(IHostResolution)
+class _Resolution:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def cancel(self) -> None:  # resolution is synchronous: there is never anything left to cancel
+        return None
+
+
+@provider(IResolutionReceiver)
+class _PublicOnlyReceiver:
+    """Passes on only globally routable addresses; logs the ones it drops."""
+
+    # Twisted's receivers are zope interfaces, which mypy cannot follow through ``provider``: typed as Any.
+    def __init__(self, receiver: Any, name: str) -> None:
+        self._receiver = receiver
+        self._name = name
+        self.dropped: list[str] = []
+
+    def resolutionBegan(self, resolution: Any) -> None:
+        self._receiver.resolutionBegan(resolution)
+
+    def addressResolved(self, address: Any) -> None:
+        host = getattr(address, "host", "")
+        if is_public_address(host):
+            self._receiver.addressResolved(address)
+        else:
+            self.dropped.append(host)
+
+    def resolutionComplete(self) -> None:
+        if self.dropped:
+            logger.warning("%s resolves to non-public address(es) %s: not connecting", self._name, self.dropped)
+        self._receiver.resolutionComplete()
+
+
+@implementer(IHostnameResolver)
+class HostMapResolver:
+    """``TWISTED_DNS_RESOLVER = "egov_crawl.crawler.resolver.HostMapResolver"``."""
+
+    def __init__(self, reactor: Any, hostmap: HostMap | None, *, fallback: Any, block_private: bool = True) -> None:
+        self.reactor = reactor
+        self.hostmap = hostmap
+        self.block_private = block_private
+        # Scrapy's default resolver (an IResolverSimple with DNS_TIMEOUT and a cache); installed on the reactor
+        # first so that ``reactor.nameResolver`` wraps it, then replaced by this resolver, which delegates to it.
+        self._fallback_simple = fallback
+        self._fallback: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> HostMapResolver:
+        # ``crawler`` is the CrawlerProcess here (Scrapy builds process-wide resolvers with it); only its
+        # settings are used, as Scrapy's own resolvers do.
+        settings = crawler.settings
+        fallback = CachingThreadedResolver.from_crawler(crawler, reactor)
+        return cls(
+            reactor,
+            hostmap_from_setting(settings.get(HOSTMAP_SETTING)),
+            fallback=fallback,
+            block_private=settings.getbool(BLOCK_PRIVATE_SETTING, True),
+        )
+
+    def install_on_reactor(self) -> None:
+        self._fallback_simple.install_on_reactor()
+        self._fallback = self.reactor.nameResolver
+        self.reactor.installNameResolver(self)
+
+    def resolveHostName(
+        self,
+        resolutionReceiver: Any,
+        hostName: str,
+        portNumber: int = 0,
+        addressTypes: Sequence[type[Any]] | None = None,
+        transportSemantics: str = "TCP",
+    ) -> Any:
+        if self.hostmap is not None:
+            target = self.hostmap.resolve(hostName, portNumber)
+            if target is not None or self.hostmap.strict:
+                resolution = _Resolution(hostName)
+                resolutionReceiver.resolutionBegan(resolution)
+                if target is not None:
+                    resolutionReceiver.addressResolved(_address(target.ip, target.port))
+                else:
+                    logger.debug("%s:%s is not in the strict host map: failing the lookup", hostName, portNumber)
+                resolutionReceiver.resolutionComplete()
+                return resolution
+        receiver = _PublicOnlyReceiver(resolutionReceiver, hostName) if self.block_private else resolutionReceiver
+        return self._fallback.resolveHostName(receiver, hostName, portNumber, addressTypes, transportSemantics)

@@ -1,0 +1,395 @@
+"""Run one crawl: many agencies, one Scrapy ``CrawlerProcess``, in a child process.
+
+A Twisted reactor cannot be restarted in one process (STACK-NOTES), so the caller — the CLI, a test, the
+nightly job — never runs Scrapy itself: ``crawl()`` writes a JSON job file, starts ``python -m
+egov_crawl.crawler JOB``, relays its progress events (JSON lines on the child's stdout) and returns a summary
+read back from the store. ``run_job()`` is what the child runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from egov_crawl import __version__
+from egov_crawl.crawler import events
+from egov_crawl.crawler.plan import AgencyPlan, PreviousPage
+from egov_crawl.errors import UserError
+from egov_crawl.hostmap import HostMap
+from egov_crawl.registry.models import Agency as RegistryAgency
+from egov_crawl.registry.models import Registry
+from egov_crawl.store import repository
+from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.models import Run, utcnow
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_CA_BUNDLES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem")
+PACKAGE_PARENT = Path(__file__).resolve().parents[2]
+
+EventHandler = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class CrawlJob:
+    """Everything the child process needs; JSON-serialisable."""
+
+    db_url: str
+    run_id: int
+    agencies: list[dict[str, Any]]
+    max_pages: int | None = None  # overrides every agency's budget when set
+    max_depth: int | None = None
+    max_checks: int | None = None
+    hostmap: dict[str, Any] | None = None
+    warc_dir: str | None = None
+    resume: bool = False
+    incremental: bool = False
+    polite: bool = True
+    verify_certificates: bool = True
+    contact_url: str | None = None
+    concurrent_agencies: int | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(dataclasses.asdict(self), ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> CrawlJob:
+        return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class AgencyCrawlResult:
+    agency_id: str
+    status: str
+    finish_reason: str | None
+    error_class: str | None
+    pages: int
+    max_pages: int | None
+
+
+@dataclass(frozen=True)
+class CrawlSummary:
+    run_id: int
+    agencies: list[AgencyCrawlResult]
+
+    @property
+    def pages(self) -> int:
+        return sum(a.pages for a in self.agencies)
+
+
+# --- the parent side -------------------------------------------------------------------------------------------
+
+
+def ca_bundle(ca_file: Path, into: Path) -> Path:
+    """The CA bundle for ``SSL_CERT_FILE``: the extra CA plus the system roots (the variable replaces them)."""
+    parts = [ca_file.read_text(encoding="ascii")]
+    for candidate in SYSTEM_CA_BUNDLES:
+        if Path(candidate).is_file():
+            parts.append(Path(candidate).read_text(encoding="ascii", errors="ignore"))
+            break
+    bundle = into / "ca-bundle.pem"
+    bundle.write_text("\n".join(parts), encoding="ascii")
+    return bundle
+
+
+def run_crawl_process(
+    job: CrawlJob,
+    *,
+    ca_file: Path | None = None,
+    on_event: EventHandler | None = None,
+    log_file: Path | None = None,
+) -> int:
+    """Start the crawl child, relay its events, wait; returns its exit code (negative: killed by a signal)."""
+    with tempfile.TemporaryDirectory(prefix="egov-crawl-job-") as tmp:
+        workdir = Path(tmp)
+        process = start_crawl_process(job, workdir, ca_file=ca_file, log_file=log_file)
+        assert process.stdout is not None
+        try:
+            for line in process.stdout:
+                if on_event is None:
+                    continue
+                with contextlib.suppress(ValueError):
+                    on_event(json.loads(line))
+        except KeyboardInterrupt:
+            # Ctrl-C reached the child too (same process group): Scrapy closes each agency's crawl as
+            # "interrupted" and flushes the store; wait for that, so --resume finds a consistent state.
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=60)
+            raise
+        code = process.wait()
+        if code > 0:
+            tail = _tail(log_file or workdir / "crawl.log")
+            raise UserError(f"crawl process failed (exit {code}); last log lines:", *tail)
+        return code
+
+
+def start_crawl_process(
+    job: CrawlJob, workdir: Path, *, ca_file: Path | None = None, log_file: Path | None = None
+) -> subprocess.Popen[str]:
+    """The crawl child, started and not waited for (tests kill it to exercise ``--resume``)."""
+    job_path = workdir / "job.json"
+    job.save(job_path)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(PACKAGE_PARENT)]))
+    if ca_file is not None:
+        env["SSL_CERT_FILE"] = str(ca_bundle(ca_file, workdir))
+    log_path = log_file or workdir / "crawl.log"
+    return subprocess.Popen(
+        [sys.executable, "-m", "egov_crawl.crawler", str(job_path), "--log-file", str(log_path)],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+        env=env,
+    )
+
+
+def _tail(path: Path, lines: int = 15) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+    except OSError:
+        return []
+
+
+def _select(registry: Registry, agency_ids: Sequence[str] | None) -> list[dict[str, Any]]:
+    by_id = registry.by_id()
+    if not agency_ids:
+        return [agency.model_dump(mode="json") for agency in registry.agencies]
+    unknown = [agency_id for agency_id in agency_ids if agency_id not in by_id]
+    if unknown:
+        raise UserError(*(f"agency {agency_id!r} is not in the registry" for agency_id in unknown))
+    return [by_id[agency_id].model_dump(mode="json") for agency_id in dict.fromkeys(agency_ids)]
+
+
+def _unfinished_run(session: Any) -> Run | None:
+    """The newest run whose crawl started and did not finish (``--resume`` without a run id)."""
+    for run in repository.latest_runs(session, limit=50):
+        crawl = (run.options or {}).get("crawl")
+        if crawl and not (run.summary or {}).get("crawl", {}).get("finished"):
+            return run
+    return None
+
+
+def crawl(
+    registry: Registry,
+    agency_ids: Sequence[str] | None,
+    *,
+    db_url: str,
+    run_id: int | None = None,
+    hostmap: HostMap | None = None,
+    ca_file: Path | None = None,
+    max_pages: int | None = None,
+    max_depth: int | None = None,
+    warc_dir: Path | None = None,
+    resume: bool = False,
+    incremental: bool = False,
+    polite: bool = True,
+    contact_url: str | None = None,
+    settings: dict[str, Any] | None = None,
+    on_event: EventHandler | None = None,
+    log_file: Path | None = None,
+) -> CrawlSummary:
+    """Crawl the agencies (all of the registry when ``agency_ids`` is empty) into the store; one run.
+
+    ``resume``: continue the run ``run_id`` (or the newest unfinished one) where it stopped — pages already
+    stored are not fetched again. ``incremental``: send conditional requests based on each agency's previous
+    complete crawl and store unchanged pages as copies. ``polite=False`` drops delays (your own servers only).
+    """
+    engine = open_store(db_url)
+    sessions = session_factory(engine)
+    created_run = False
+    with sessions.begin() as session:
+        if resume and run_id is None:
+            run = _unfinished_run(session)
+            if run is None:
+                raise UserError("--resume: no unfinished crawl in this database; start one without --resume")
+            run_id = run.id
+            if not agency_ids:
+                agency_ids = run.options["crawl"].get("agency_ids") or None
+        selected = _select(registry, agency_ids)
+        repository.sync_agencies(session, [RegistryAgency.model_validate(a) for a in selected])
+        options = {
+            "agency_ids": [a["id"] for a in selected],
+            "max_pages": max_pages,
+            "max_depth": max_depth,
+            "warc_dir": str(warc_dir) if warc_dir else None,
+            "incremental": incremental,
+            "polite": polite,
+        }
+        if run_id is None:
+            run = repository.create_run(session, code_version=__version__, options={"crawl": options})
+            run.registry_hash = hashlib.sha256(registry.model_dump_json().encode()).hexdigest()
+            run_id, created_run = run.id, True
+        else:
+            existing = session.get(Run, run_id)
+            if existing is None:
+                raise UserError(f"run {run_id} does not exist in this database")
+            existing.options = {**(existing.options or {}), "crawl": (existing.options or {}).get("crawl", options)}
+    job = CrawlJob(
+        db_url=db_url,
+        run_id=run_id,
+        agencies=selected,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        hostmap=hostmap.to_json() if hostmap is not None else None,
+        warc_dir=str(warc_dir) if warc_dir else None,
+        resume=resume,
+        incremental=incremental,
+        polite=polite,
+        contact_url=contact_url,
+        settings=settings or {},
+    )
+    try:
+        code = run_crawl_process(job, ca_file=ca_file, on_event=on_event, log_file=log_file)
+    except BaseException:
+        engine.dispose()
+        raise
+    with sessions.begin() as session:
+        results = [
+            AgencyCrawlResult(sc.agency_id, sc.status, sc.finish_reason, sc.error_class, sc.pages, sc.max_pages)
+            for sc in repository.site_crawls_for_run(session, run_id)
+            if sc.agency_id in {a["id"] for a in selected}
+        ]
+        run = session.get(Run, run_id)
+        assert run is not None
+        finished = code == 0 and len(results) == len(selected) and all(r.status != "running" for r in results)
+        interrupted = any(r.status in ("running", "interrupted") for r in results) or code != 0
+        run.summary = {
+            **(run.summary or {}),
+            "crawl": {
+                "finished": finished and not interrupted,
+                "agencies": len(results),
+                "pages": sum(r.pages for r in results),
+            },
+        }
+        if created_run or resume:
+            run.status = "interrupted" if interrupted else "complete"
+            run.finished_at = None if interrupted else utcnow()
+    engine.dispose()
+    return CrawlSummary(run_id, results)
+
+
+# --- the child side ---------------------------------------------------------------------------------------------
+
+
+def _plan(job: CrawlJob, store: Any, agency: dict[str, Any], settings: dict[str, Any]) -> AgencyPlan | None:
+    """Open (or reopen) the agency's site crawl and say what to do; None when there is nothing left to do."""
+    max_pages = job.max_pages or agency.get("max_pages") or int(settings["EGOV_MAX_PAGES"])
+    max_depth = job.max_depth if job.max_depth is not None else int(settings["DEPTH_LIMIT"])
+    max_checks = job.max_checks if job.max_checks is not None else int(settings["EGOV_MAX_LINK_CHECKS"])
+    with store.transaction() as session:
+        site_crawl, existed = repository.open_site_crawl(
+            session, run_id=job.run_id, agency_id=agency["id"], registry_entry=agency, max_pages=max_pages
+        )
+        if existed and not job.resume:
+            return None
+        plan = AgencyPlan(
+            agency=agency,
+            run_id=job.run_id,
+            site_crawl_id=site_crawl.id,
+            max_pages=max_pages,
+            max_depth=max_depth,
+            max_checks=max_checks,
+            max_sitemaps=int(settings["EGOV_MAX_SITEMAPS"]),
+            warc_dir=job.warc_dir,
+        )
+        if existed:
+            state = repository.crawl_resume_state(session, site_crawl.id)
+            plan.resumed = True
+            plan.pages_done = state["pages"]
+            plan.seen = state["seen"]
+            seen = set(state["seen"])
+            plan.frontier = sorted(
+                ((url, depth) for url, depth in state["targets"] if url not in seen and depth <= max_depth),
+                key=lambda item: (item[1], item[0]),
+            )
+            plan.known_documents = state["documents"]
+            plan.known_targets = [url for url, _ in state["targets"]]
+        if job.incremental:
+            plan.previous = {
+                url: PreviousPage(v["page_id"], v["etag"], v["last_modified"])
+                for url, v in repository.previous_pages(session, agency["id"], job.run_id).items()
+            }
+    return plan
+
+
+def _site_crawl_finished(store: Any, job: CrawlJob, agency_id: str) -> bool:
+    with store.transaction() as session:
+        for site_crawl in repository.site_crawls_for_run(session, job.run_id):
+            if site_crawl.agency_id == agency_id:
+                return site_crawl.status not in ("running", "interrupted")
+    return False
+
+
+def run_job(job: CrawlJob, *, event_stream: TextIO | None = None, log_file: Path | None = None) -> int:
+    """Crawl every agency of the job in this process (at most ``EGOV_CONCURRENT_AGENCIES`` at once)."""
+    from scrapy.crawler import CrawlerProcess
+
+    from egov_crawl.crawler.pipelines import CrawlStore
+    from egov_crawl.crawler.settings import process_settings
+    from egov_crawl.spiders.agency import AgencySpider
+
+    events.configure(event_stream)
+    settings = process_settings(
+        hostmap=HostMap.from_json(job.hostmap) if job.hostmap else None,
+        contact_url=job.contact_url,
+        polite=job.polite,
+        verify_certificates=job.verify_certificates,
+        overrides=job.settings,
+    )
+    if log_file is not None:
+        settings["LOG_FILE"] = str(log_file)
+    concurrency = job.concurrent_agencies or int(settings["EGOV_CONCURRENT_AGENCIES"])
+    store = CrawlStore(open_store(job.db_url))
+    process = CrawlerProcess(settings)
+    pending = deque(job.agencies)
+    state = {"running": 0, "stopping": False, "started": 0}
+
+    def finished(result: Any, crawler: Any) -> Any:
+        state["running"] -= 1
+        if crawler.stats.get_value("finish_reason") == "shutdown":
+            state["stopping"] = True  # Ctrl-C / SIGTERM: let running crawls end, start no new one
+        launch_next()
+        return result
+
+    def launch_next() -> None:
+        while pending and state["running"] < concurrency and not state["stopping"]:
+            agency = pending.popleft()
+            if job.resume and _site_crawl_finished(store, job, agency["id"]):
+                events.emit("agency_skipped", agency=agency["id"], reason="already finished in this run")
+                continue
+            plan = _plan(job, store, agency, settings)
+            if plan is None:
+                events.emit("agency_skipped", agency=agency["id"], reason="already crawled in this run")
+                continue
+            state["running"] += 1
+            state["started"] += 1
+            crawler = process.create_crawler(AgencySpider)
+            process.crawl(crawler, plan=plan, store=store).addBoth(finished, crawler)
+        if state["running"] == 0:
+            # Imported here: importing the reactor before Scrapy installs the asyncio one would install epoll.
+            from twisted.internet import reactor
+
+            running_reactor: Any = reactor
+            if running_reactor.running:
+                running_reactor.callLater(0, running_reactor.stop)
+
+    launch_next()
+    if state["started"]:
+        process.start(stop_after_crawl=False)
+    store.engine.dispose()
+    events.emit("done", run_id=job.run_id)
+    return 0

@@ -1,0 +1,1 @@
+"""The generic agency spider and the site-level fetches beside it."""
