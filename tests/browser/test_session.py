@@ -149,9 +149,7 @@ def test_prepare_trust_home_trusts_the_ca_for_servers(tmp_path: Path) -> None:
     assert rows == [[CA_NICKNAME, "C,,"]]
 
 
-def test_prepare_trust_home_names_the_package_when_certutil_is_missing(
-    tmp_path: Path, empty_env: Path
-) -> None:
+def test_prepare_trust_home_names_the_package_when_certutil_is_missing(tmp_path: Path, empty_env: Path) -> None:
     ca_pem = tmp_path / "ca.pem"
     trustme.CA().cert_pem.write_to_path(str(ca_pem))
     with pytest.raises(TrustStoreError, match="apt-get install libnss3-tools"):
