@@ -145,10 +145,8 @@ def _mount_optional_apps() -> None:
     from egov_crawl.crawler.command import crawl_command
 
     app.command("crawl", help="Crawl agencies' sites with Scrapy and store page and site facts.")(crawl_command)
-    try:
-        from egov_crawl.testbed.cli import app as testbed_app
-    except ModuleNotFoundError:  # TODO(lead): remove once the testbed CLI lands
-        return
+    from egov_crawl.testbed.cli import app as testbed_app
+
     app.add_typer(testbed_app, name="testbed", help="The sample government web: serve it, print its manifest.")
 
 

@@ -1,0 +1,150 @@
+"""pytest plugin: a session-scoped ``testbed`` fixture running the sample government web in a subprocess.
+
+A separate process keeps the server off the test process's GIL (the crawler tests run Scrapy in
+subprocesses too, so both ends get a core). The fixture waits for the state file the server writes last,
+yields a ``TestbedHandle``, and terminates the server at the end of the session.
+
+Register with ``pytest_plugins = ["egov_crawl.testbed.pytest_plugin"]`` in the top-level conftest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from egov_crawl.hostmap import HostMap
+from egov_crawl.testbed.client import MappedClient
+from egov_crawl.testbed.runtime import STATE_FILE
+
+START_TIMEOUT_SECONDS = 60.0
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class TestbedHandle:
+    __test__ = False
+
+    state_dir: Path
+    hostmap: HostMap
+    hostmap_path: Path
+    ca_pem: Path
+    manifest: dict[str, Any]
+    manifest_path: Path
+    registry_path: Path
+    http_port: int
+    https_port: int
+    dns_port: int | None
+    closed_port: int
+    state: dict[str, Any]
+
+    def site(self, slug: str) -> dict[str, Any]:
+        """The manifest entry of a normal site."""
+        return next(s for s in self.manifest["sites"] if s["slug"] == slug)
+
+    def client(self, *, verify: bool = True) -> MappedClient:
+        """An HTTP(S) client connecting through the host map and trusting the testbed CA (when verifying)."""
+        return MappedClient(self.hostmap, self.ca_pem, verify=verify)
+
+
+def start_server_process(state_dir: Path, *extra: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ)
+    # The package may not be installed: make it importable in the child whatever its working directory.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(_PROJECT_ROOT)]))
+    log = open(state_dir / "server.log", "wb")  # noqa: SIM115 - handed to the child, closed with it
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "egov_crawl.testbed", "serve", "--state-dir", str(state_dir), *extra],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    finally:
+        log.close()
+
+
+def wait_for_state(
+    process: subprocess.Popen[bytes], state_dir: Path, timeout: float = START_TIMEOUT_SECONDS
+) -> dict[str, Any]:
+    state_path = state_dir / STATE_FILE
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if state_path.exists():
+            state: dict[str, Any] = json.loads(state_path.read_text(encoding="utf-8"))
+            return state
+        if process.poll() is not None:
+            log = (state_dir / "server.log").read_text(encoding="utf-8", errors="replace")
+            raise RuntimeError(f"testbed server exited with {process.returncode}:\n{log}")
+        time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"testbed server did not start within {timeout:.0f} s")
+
+
+def handle_from_state(state_dir: Path, state: dict[str, Any]) -> TestbedHandle:
+    manifest_path = Path(state["manifest_path"])
+    return TestbedHandle(
+        state_dir=state_dir,
+        hostmap=HostMap.from_json(state["hostmap"]),
+        hostmap_path=Path(state["hostmap_path"]),
+        ca_pem=Path(state["ca_pem"]),
+        manifest=json.loads(manifest_path.read_text(encoding="utf-8")),
+        manifest_path=manifest_path,
+        registry_path=Path(state["registry_path"]),
+        http_port=int(state["http_port"]),
+        https_port=int(state["https_port"]),
+        dns_port=state.get("dns_port"),
+        closed_port=int(state["closed_port"]),
+        state=state,
+    )
+
+
+def stop_server_process(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@dataclass
+class _Shared:
+    handle: TestbedHandle
+    process: subprocess.Popen[bytes]
+    users: int = 0
+
+
+# One server per test session even if the fixture is defined twice (plugin and a conftest re-export):
+# each definition is its own session fixture, so they share the process through this reference count.
+_shared: list[_Shared] = []
+
+
+@pytest.fixture(scope="session")
+def testbed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestbedHandle]:
+    """The whole sample government web (normal + hostile sites, DNS), served once per test session."""
+    if not _shared:
+        state_dir = tmp_path_factory.mktemp("testbed")
+        process = start_server_process(state_dir)
+        try:
+            state = wait_for_state(process, state_dir)
+        except BaseException:
+            stop_server_process(process)
+            raise
+        _shared.append(_Shared(handle_from_state(state_dir, state), process))
+    shared = _shared[0]
+    shared.users += 1
+    try:
+        yield shared.handle
+    finally:
+        shared.users -= 1
+        if shared.users == 0:
+            _shared.clear()
+            stop_server_process(shared.process)

@@ -1,0 +1,1 @@
+"""Tests of the testbed: generated sites, server, DNS and hostile sites."""
