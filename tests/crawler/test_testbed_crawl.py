@@ -83,3 +83,56 @@ def test_documents_by_format_and_robots_rules(crawled: dict[str, Any]) -> None:
         robots = crawl_row.site_facts.get("robots") or {}
         if site["robots"]:
             assert robots.get("status") == 200, site["slug"]
+
+
+def test_sitemap_security_txt_and_404_behaviour_equal_the_manifest(crawled: dict[str, Any]) -> None:
+    for site in crawled["sites"]:
+        facts = _stored(crawled["db"], site["slug"])[0].site_facts
+        if site["sitemap"]:
+            assert facts["sitemap_summary"]["urls"] == site["sitemap"]["url_count"], site["slug"]
+        else:
+            assert not facts["sitemap_summary"].get("urls"), site["slug"]
+        if site["quality"]["tls"] == "none":
+            # RFC 9116 §3: security.txt is only read over HTTPS, which this site does not offer.
+            assert facts["security_txt"]["error_class"] == "connection_refused", site["slug"]
+        elif site["security_txt"]:
+            contact = site["security_txt"]["text"].split("\n")[0].removeprefix("Contact: ")
+            assert facts["security_txt"]["fields"]["contact"] == [contact], site["slug"]
+        assert facts["soft_404"]["status"] == site["not_found_status"], site["slug"]
+
+
+def test_broken_internal_links_are_found_with_their_status(crawled: dict[str, Any]) -> None:
+    from egov_crawl.store.models import Link
+
+    for site in crawled["sites"]:
+        broken = {link["url"] for page in site["pages"] for link in page["links"] if link["broken"]}
+        _, pages, _ = _stored(crawled["db"], site["slug"])
+        with session_factory(open_store(f"sqlite:///{crawled['db']}"))() as session:
+            page_ids = [p.id for p in pages]
+            statuses = {
+                link.target_url: link.status
+                for link in session.scalars(select(Link).where(Link.page_id.in_(page_ids), Link.internal))
+            }
+        found = {url for url, status in statuses.items() if status is not None and status >= 400}
+        assert broken <= found, (site["slug"], sorted(broken - found)[:3])
+        if not broken:
+            assert not found, (site["slug"], sorted(found)[:3])
+
+
+def test_forms_and_their_fields_equal_the_manifest(crawled: dict[str, Any]) -> None:
+    from egov_crawl.store.models import Form
+
+    checked = 0
+    for site in crawled["sites"]:
+        _, pages, _ = _stored(crawled["db"], site["slug"])
+        by_url = {p.url: p.id for p in pages}
+        with session_factory(open_store(f"sqlite:///{crawled['db']}"))() as session:
+            for truth in site["pages"]:
+                if not truth.get("forms") or truth["url"] not in by_url or not truth["content_in_static_html"]:
+                    continue
+                stored = session.scalars(select(Form).where(Form.page_id == by_url[truth["url"]])).all()
+                expected = sorted((f["method"].upper(), sorted(x["name"] for x in f["fields"])) for f in truth["forms"])
+                got = sorted((f.method.upper(), sorted(x["name"] for x in f.fields if x.get("name"))) for f in stored)
+                assert got == expected, (site["slug"], truth["url"])
+                checked += 1
+    assert checked > 50
