@@ -80,9 +80,23 @@ def test_documents_by_format_and_robots_rules(crawled: dict[str, Any]) -> None:
         for fmt, count in site["documents_by_format"].items():
             if fmt in ("pdf", "docx", "xlsx", "csv", "json"):
                 assert found[fmt] >= count, (site["slug"], fmt, found)
-        robots = crawl_row.site_facts.get("robots") or {}
-        if site["robots"]:
-            assert robots.get("status") == 200, site["slug"]
+        robots = crawl_row.site_facts["robots"]
+        if not site["robots"]:
+            assert robots["status"] == 404, site["slug"]
+            continue
+        assert (robots["status"], robots["body"], robots["sitemaps"]) == (
+            200,
+            site["robots"]["text"],
+            site["robots"]["sitemaps"],
+        ), site["slug"]
+        stored_rules = {
+            (agent, directive, path)
+            for group in robots["groups"]
+            for agent in group["user_agents"]
+            for directive in ("allow", "disallow")
+            for path in group[directive]
+        }
+        assert stored_rules == {(r["user_agent"], r["directive"], r["path"]) for r in site["robots"]["rules"]}
 
 
 def test_sitemap_security_txt_and_404_behaviour_equal_the_manifest(crawled: dict[str, Any]) -> None:
