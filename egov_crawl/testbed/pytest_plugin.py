@@ -24,6 +24,7 @@ import pytest
 from egov_crawl.hostmap import HostMap
 from egov_crawl.testbed.client import MappedClient
 from egov_crawl.testbed.runtime import STATE_FILE
+from egov_crawl.testbed.server import CONTROL_HOST
 
 START_TIMEOUT_SECONDS = 60.0
 _PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +50,16 @@ class TestbedHandle:
     def site(self, slug: str) -> dict[str, Any]:
         """The manifest entry of a normal site."""
         return next(s for s in self.manifest["sites"] if s["slug"] == slug)
+
+    def requests(self, since: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """The server's request log from entry ``since`` on, and the index to ask from next time."""
+        reply = self.client().fetch(f"http://{CONTROL_HOST}/requests?since={since}")
+        data = json.loads(reply.body)
+        return int(data["next"]), list(data["requests"])
+
+    def max_in_flight(self) -> dict[str, int]:
+        """Per host, the most requests the server ever had in flight at once."""
+        return dict(json.loads(self.client().fetch(f"http://{CONTROL_HOST}/concurrency").body))
 
     def client(self, *, verify: bool = True) -> MappedClient:
         """An HTTP(S) client connecting through the host map and trusting the testbed CA (when verifying)."""

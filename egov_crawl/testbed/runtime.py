@@ -28,7 +28,7 @@ from egov_crawl.testbed.manifest import build_manifest
 from egov_crawl.testbed.model import Testbed
 from egov_crawl.testbed.pki import TestbedPKI, cert_plan
 from egov_crawl.testbed.registry import write_registry
-from egov_crawl.testbed.server import TestbedApp
+from egov_crawl.testbed.server import CONTROL_HOST, TestbedApp
 
 LOOPBACK = "127.0.0.1"
 STATE_FILE = "testbed.json"
@@ -57,6 +57,7 @@ def build_hostmap(
     for host in (TRACKER_HOST,):
         entries[(host, 80)] = http
         entries[(host, 443)] = https
+    entries[(CONTROL_HOST, 80)] = http
     for h in hostile:
         entries[(h.host, 80)] = http
         if h.https:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any
 
 from aiohttp import web
 
@@ -294,6 +296,10 @@ def _not_modified(request: web.Request, etag: str, last_modified: datetime) -> b
         return False
 
 
+CONTROL_HOST = "control.testbed.test"  # test-only endpoints, HTTP listener only
+REQUEST_LOG_MAX = 200_000
+
+
 class TestbedApp:
     """The request dispatcher shared by both listeners: Host header → site (or hostile/tracker) → reply."""
 
@@ -307,9 +313,47 @@ class TestbedApp:
                 self.sites[host] = responder
         self.tracker = TrackerResponder()
         self.hostile = dict(hostile or {})
+        # What every client asked, so tests check politeness from the server's side (robots.txt obeyed, budget,
+        # at most N requests in flight per host). Bounded: old entries fall off.
+        self.log: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_MAX)
+        self.logged = 0
+        self.in_flight: dict[str, int] = {}
+        self.max_in_flight: dict[str, int] = {}
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         host = (request.host or "").rsplit(":", 1)[0].lower().rstrip(".")
+        if host == CONTROL_HOST:
+            return self._control(request)
+        self.log.append(
+            {
+                "n": self.logged,
+                "t": datetime.now(UTC).timestamp(),
+                "host": host,
+                "scheme": "https" if request.secure else "http",
+                "method": request.method,
+                "path": request.path_qs,
+                "user_agent": request.headers.get("User-Agent", ""),
+            }
+        )
+        self.logged += 1
+        self.in_flight[host] = self.in_flight.get(host, 0) + 1
+        self.max_in_flight[host] = max(self.max_in_flight.get(host, 0), self.in_flight[host])
+        try:
+            return await self._dispatch(host, request)
+        finally:
+            self.in_flight[host] -= 1
+
+    def _control(self, request: web.Request) -> web.Response:
+        """Test-only, plain HTTP: ``/requests?since=N`` (the log from entry N on), ``/concurrency``."""
+        if request.path == "/requests":
+            since = int(request.query.get("since", "0"))
+            entries = [entry for entry in self.log if entry["n"] >= since]
+            return web.json_response({"next": self.logged, "requests": entries})
+        if request.path == "/concurrency":
+            return web.json_response(self.max_in_flight)
+        return web.Response(status=404, text="unknown control endpoint\n")
+
+    async def _dispatch(self, host: str, request: web.Request) -> web.StreamResponse:
         hostile = self.hostile.get(host)
         if hostile is not None:
             return await hostile(request)

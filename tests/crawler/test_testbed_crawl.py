@@ -150,3 +150,29 @@ def test_forms_and_their_fields_equal_the_manifest(crawled: dict[str, Any]) -> N
                 assert got == expected, (site["slug"], truth["url"])
                 checked += 1
     assert checked > 50
+
+
+def test_politeness_seen_from_the_testbed_server(testbed: TestbedHandle, tmp_path: Path) -> None:
+    """Budget exact, robots.txt obeyed, at most 2 requests in flight per host: read from the server's own log."""
+    registry = load_registry(testbed.registry_path)
+    site = testbed.site("revenue")
+    disallowed = [r["path"] for r in site["robots"]["rules"] if r["directive"] == "disallow"]
+    start, _ = testbed.requests()
+    summary = crawl(
+        registry,
+        ["revenue"],
+        db_url=f"sqlite:///{tmp_path / 'p.db'}",
+        hostmap=testbed.hostmap,
+        ca_file=testbed.ca_pem,
+        max_pages=25,
+        polite=True,
+        contact_url="https://survey.example.test/",
+        settings={"DOWNLOAD_DELAY": 0.01, "AUTOTHROTTLE_ENABLED": False},
+        log_file=tmp_path / "crawl.log",
+    )
+    _, log = testbed.requests(start)
+    hits = [entry for entry in log if entry["host"] in ("www.revenue.test", "revenue.test")]
+    assert summary.agencies[0].pages == 25
+    assert hits and all(entry["user_agent"].startswith("egov-crawl/") for entry in hits)
+    assert not [e["path"] for e in hits if any(e["path"].startswith(p) for p in disallowed)]
+    assert testbed.max_in_flight()["www.revenue.test"] <= 2
