@@ -20,22 +20,25 @@ from egov_crawl.store.models import Document, Page, SiteCrawl
 from egov_crawl.testbed.pytest_plugin import TestbedHandle
 
 
-@pytest.fixture(scope="module")
-def crawled(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    tmp = tmp_path_factory.mktemp("testbed-crawl")
-    registry = load_registry(testbed.registry_path)
-    sites = [s for s in testbed.manifest["sites"] if s["quality"]["tls"] in ("valid", "none")]
-    summary: CrawlSummary = crawl(
-        registry,
-        [s["slug"] for s in sites],
+def crawl_testbed(testbed: TestbedHandle, slugs: list[str], tmp: Path, **options: Any) -> CrawlSummary:
+    """Crawl sample agencies into ``tmp/c.db`` through the testbed's host map and CA."""
+    return crawl(
+        load_registry(testbed.registry_path),
+        slugs,
         db_url=f"sqlite:///{tmp / 'c.db'}",
         hostmap=testbed.hostmap,
         ca_file=testbed.ca_pem,
-        max_pages=1000,
-        polite=False,
         contact_url="https://survey.example.test/",
         log_file=tmp / "crawl.log",
+        **options,
     )
+
+
+@pytest.fixture(scope="module")
+def crawled(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("testbed-crawl")
+    sites = [s for s in testbed.manifest["sites"] if s["quality"]["tls"] in ("valid", "none")]
+    summary = crawl_testbed(testbed, [s["slug"] for s in sites], tmp, max_pages=1000, polite=False)
     return {"db": tmp / "c.db", "sites": sites, "summary": summary}
 
 
@@ -154,22 +157,11 @@ def test_forms_and_their_fields_equal_the_manifest(crawled: dict[str, Any]) -> N
 
 def test_politeness_seen_from_the_testbed_server(testbed: TestbedHandle, tmp_path: Path) -> None:
     """Budget exact, robots.txt obeyed, at most 2 requests in flight per host: read from the server's own log."""
-    registry = load_registry(testbed.registry_path)
     site = testbed.site("revenue")
     disallowed = [r["path"] for r in site["robots"]["rules"] if r["directive"] == "disallow"]
     start, _ = testbed.requests()
-    summary = crawl(
-        registry,
-        ["revenue"],
-        db_url=f"sqlite:///{tmp_path / 'p.db'}",
-        hostmap=testbed.hostmap,
-        ca_file=testbed.ca_pem,
-        max_pages=25,
-        polite=True,
-        contact_url="https://survey.example.test/",
-        settings={"DOWNLOAD_DELAY": 0.01, "AUTOTHROTTLE_ENABLED": False},
-        log_file=tmp_path / "crawl.log",
-    )
+    fast_polite = {"DOWNLOAD_DELAY": 0.01, "AUTOTHROTTLE_ENABLED": False}
+    summary = crawl_testbed(testbed, ["revenue"], tmp_path, max_pages=25, polite=True, settings=fast_polite)
     _, log = testbed.requests(start)
     hits = [entry for entry in log if entry["host"] in ("www.revenue.test", "revenue.test")]
     assert summary.agencies[0].pages == 25
