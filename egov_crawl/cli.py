@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from egov_crawl import __version__, config
+from egov_crawl.cli_options import DbOption, FormatOption, OutOption, RegistryOption
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
 from egov_crawl.registry import Agency, load_registry
@@ -31,17 +32,6 @@ app.add_typer(agencies_app, name="agencies")
 agencies_app.add_typer(import_app, name="import")
 
 console = Console()
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database URL or SQLite file [env: EGOV_CRAWL_DB; default egov-crawl.db]"),
-]
-RegistryOption = Annotated[
-    Path | None,
-    typer.Option("--registry", "-r", help="Registry file [env: EGOV_CRAWL_REGISTRY; default ./agencies.yaml]"),
-]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
-OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-')")]
 
 AGENCY_COLUMNS: list[Column[Agency]] = [
     Column("id", lambda a: a.id),

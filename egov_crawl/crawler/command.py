@@ -13,6 +13,16 @@ import typer
 from rich.console import Console
 
 from egov_crawl import config
+from egov_crawl.cli_options import (
+    AgenciesArg,
+    AllOption,
+    CaFileOption,
+    DbOption,
+    FormatOption,
+    HostmapOption,
+    OutOption,
+    RegistryOption,
+)
 from egov_crawl.crawler.runner import AgencyCrawlResult
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
@@ -28,15 +38,10 @@ CRAWL_COLUMNS: list[Column[AgencyCrawlResult]] = [
 
 
 def crawl_command(
-    agencies: Annotated[list[str] | None, typer.Argument(help="Agency ids to crawl (see `agencies list`)")] = None,
-    all_agencies: Annotated[bool, typer.Option("--all", help="Crawl every agency of the registry")] = False,
-    registry: Annotated[
-        Path | None,
-        typer.Option("--registry", "-r", help="Registry file [env: EGOV_CRAWL_REGISTRY; default ./agencies.yaml]"),
-    ] = None,
-    db: Annotated[
-        str | None, typer.Option("--db", help="Database URL or SQLite file [env: EGOV_CRAWL_DB; default egov-crawl.db]")
-    ] = None,
+    agencies: AgenciesArg = None,
+    all_agencies: AllOption = False,
+    registry: RegistryOption = None,
+    db: DbOption = None,
     max_pages: Annotated[
         int | None, typer.Option("--max-pages", min=1, help="Page budget per agency (default: registry, else 200)")
     ] = None,
@@ -49,18 +54,16 @@ def crawl_command(
     incremental: Annotated[
         bool, typer.Option("--incremental", help="Conditional requests; unchanged pages reuse the last run's facts")
     ] = False,
-    hostmap: Annotated[
-        Path | None, typer.Option("--hostmap", help="Host map JSON (e.g. written by `testbed serve`)")
-    ] = None,
-    ca_file: Annotated[Path | None, typer.Option("--ca-file", help="Extra CA certificate to trust (PEM)")] = None,
+    hostmap: HostmapOption = None,
+    ca_file: CaFileOption = None,
     fast: Annotated[
         bool, typer.Option("--fast", help="No delays or AutoThrottle: only for servers you run yourself")
     ] = False,
     contact: Annotated[
         str | None, typer.Option("--contact", help="Contact URL in the User-Agent [env: EGOV_CRAWL_CONTACT]")
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format")] = Format.TABLE,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-')")] = None,
+    fmt: FormatOption = Format.TABLE,
+    output: OutOption = None,
 ) -> None:
     """Crawl agencies' public sites into the store: page facts, links, documents, forms, robots.txt, sitemaps."""
     import os

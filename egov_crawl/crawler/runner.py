@@ -165,13 +165,7 @@ def _tail(path: Path, lines: int = 15) -> list[str]:
 
 
 def _select(registry: Registry, agency_ids: Sequence[str] | None) -> list[dict[str, Any]]:
-    by_id = registry.by_id()
-    if not agency_ids:
-        return [agency.model_dump(mode="json") for agency in registry.agencies]
-    unknown = [agency_id for agency_id in agency_ids if agency_id not in by_id]
-    if unknown:
-        raise UserError(*(f"agency {agency_id!r} is not in the registry" for agency_id in unknown))
-    return [by_id[agency_id].model_dump(mode="json") for agency_id in dict.fromkeys(agency_ids)]
+    return [agency.model_dump(mode="json") for agency in registry.select(agency_ids)]
 
 
 def _unfinished_run(session: Any) -> Run | None:

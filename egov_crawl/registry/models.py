@@ -6,12 +6,16 @@ ignored) and every error can be traced back to a file, line, agency and field by
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from egov_crawl.errors import UserError
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))*$")
@@ -155,3 +159,22 @@ class Registry(Strict):
             return self.by_id()[agency_id]
         except KeyError:
             raise KeyError(agency_id) from None
+
+    def select(self, agency_ids: Sequence[str] | None) -> list[Agency]:
+        """The named agencies in the order given (repeats dropped), or all of them when none are named.
+
+        An unknown id is a user error that names the closest ids, so a typo costs one look, not a search.
+        """
+        by_id = self.by_id()
+        if not agency_ids:
+            return list(self.agencies)
+        unknown = [agency_id for agency_id in agency_ids if agency_id not in by_id]
+        if unknown:
+            raise UserError(*(_unknown_agency_line(agency_id, by_id) for agency_id in unknown))
+        return [by_id[agency_id] for agency_id in dict.fromkeys(agency_ids)]
+
+
+def _unknown_agency_line(agency_id: str, by_id: dict[str, Agency]) -> str:
+    close = difflib.get_close_matches(agency_id, list(by_id), n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `egov-crawl agencies list` shows the ids"
+    return f"agency {agency_id!r} is not in the registry{hint}"

@@ -1,0 +1,42 @@
+"""Options every command shares, declared once so ``--db`` or ``--hostmap`` mean the same everywhere.
+
+Each subpackage's command module (``crawler/command.py``, ``probes/command.py``, …) builds its signature from
+these; ``egov_crawl.cli`` only mounts the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from egov_crawl.errors import UserError
+from egov_crawl.output import Format
+
+AgenciesArg = Annotated[list[str] | None, typer.Argument(help="Agency ids (see `egov-crawl agencies list`)")]
+AllOption = Annotated[bool, typer.Option("--all", help="Every agency of the registry")]
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database URL or SQLite file [env: EGOV_CRAWL_DB; default egov-crawl.db]"),
+]
+RegistryOption = Annotated[
+    Path | None,
+    typer.Option("--registry", "-r", help="Registry file [env: EGOV_CRAWL_REGISTRY; default ./agencies.yaml]"),
+]
+RunOption = Annotated[int | None, typer.Option("--run", help="Run id (default: the newest run)")]
+HostmapOption = Annotated[
+    Path | None, typer.Option("--hostmap", help="Host map JSON (e.g. written by `testbed serve`)")
+]
+CaFileOption = Annotated[Path | None, typer.Option("--ca-file", help="Extra CA certificate to trust (PEM)")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
+OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-')")]
+
+
+def agency_selection(agencies: list[str] | None, all_agencies: bool, *, verb: str) -> list[str] | None:
+    """The ids named on the command line, or None for ``--all``; refuses both or neither in one line."""
+    if all_agencies and agencies:
+        raise UserError("give agency ids or --all, not both")
+    if not all_agencies and not agencies:
+        raise UserError(f"name the agencies to {verb}, or use --all")
+    return None if all_agencies else agencies
