@@ -135,6 +135,18 @@ def _mount_optional_apps() -> None:
     from egov_crawl.crawler.command import crawl_command
 
     app.command("crawl", help="Crawl agencies' sites with Scrapy and store page and site facts.")(crawl_command)
+    from egov_crawl.probes.command import probe_command
+
+    app.command("probe", help="Probe agencies' hosts: HTTPS, TLS, headers, cookies, DNS, mail security.")(probe_command)
+    from egov_crawl.pipeline.command import run_command
+
+    app.command("run", help="Crawl, probe, browse and score in one locked run: the nightly command.")(run_command)
+    from egov_crawl.browser.command import browse_command
+
+    app.command("browse", help="Open agencies' pages in Chromium: axe, vitals, forms, journeys.")(browse_command)
+    from egov_crawl.scoring.commands import mount as mount_scoring
+
+    mount_scoring(app)  # score, rank, explain, rescore, history, checks
     from egov_crawl.testbed.cli import app as testbed_app
 
     app.add_typer(testbed_app, name="testbed", help="The sample government web: serve it, print its manifest.")

@@ -85,7 +85,17 @@ def render(
     else:
         json.dump(records, buffer, ensure_ascii=False, indent=2, default=str)
         buffer.write("\n")
+    write_out(buffer.getvalue(), out)
+
+
+def write_out(text: str, out: Path | None = None) -> None:
+    """``text`` to the file ``out``, or to stdout when ``out`` is None or ``-``."""
     if out is None or str(out) == "-":
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(text)
     else:
-        out.write_text(buffer.getvalue(), encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
+
+
+def render_document(document: Any, out: Path | None = None) -> None:
+    """One JSON document (a report, not a table) in the same UTF-8, Thai-readable form as ``render``."""
+    write_out(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n", out)

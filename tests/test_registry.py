@@ -129,3 +129,24 @@ def test_missing_registry_file_is_one_clear_line(tmp_path: Path) -> None:
     result = cli("agencies", "list", "--registry", str(tmp_path / "nope.yaml"))
     assert result.returncode == 1
     assert result.stderr.strip() == f"error: {tmp_path / 'nope.yaml'}: file not found; pass --registry FILE"
+
+
+def test_journey_steps_are_read_only_unless_a_step_allows_submitting(tmp_path: Path) -> None:
+    path = tmp_path / "agencies.yaml"
+    path.write_text(
+        GOOD_HEAD
+        + """    eservices:
+      - id: mof-tax
+        name: {th: ยื่นภาษี}
+        url: https://www.mof.go.th/tax
+        steps:
+          - {action: goto, target: "https://www.mof.go.th/tax"}
+          - {action: submit, target: "#pay", allow_submit: true}
+""",
+        encoding="utf-8",
+    )
+    steps = load_registry(path).get("mof").eservices[0].steps
+    assert [step.allow_submit for step in steps] == [False, True]
+    path.write_text(path.read_text(encoding="utf-8").replace("allow_submit: true", "allow_submit: maybe"))
+    result = cli("agencies", "validate", str(path))
+    assert result.returncode != 0 and "allow_submit" in result.stderr

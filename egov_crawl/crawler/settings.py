@@ -127,6 +127,9 @@ DOWNLOADER_MIDDLEWARES = {
     "egov_crawl.crawler.middlewares.RedirectOnceMiddleware": 650,
     # Not in Scrapy: honour Retry-After on 429/503 by slowing the host's slot before the retry.
     "egov_crawl.crawler.middlewares.RetryAfterMiddleware": 560,
+    # Not in Scrapy: with --warc, every exchange as received (before redirects, retries, decompression) into
+    # the agency's WARC file. Next to the downloader, after DownloaderStats (850) and HttpCache (900).
+    "egov_crawl.crawler.warc.WarcRecordingMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
     # Default: enabled. It drops over-deep requests silently; the spider enforces DEPTH_LIMIT itself so that

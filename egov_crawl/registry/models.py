@@ -96,6 +96,8 @@ class JourneyStep(Strict):
     target: str | None = Field(default=None, description="CSS selector, link text or URL, by action")
     value: str | None = None
     note: str | None = None
+    # Journeys abort every non-GET request (a POST would submit data); a step that must send one says so here.
+    allow_submit: bool = False
 
 
 class EService(Strict):

@@ -33,6 +33,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from egov_crawl.crawler import events
+from egov_crawl.crawler.cms import detect_cms
 from egov_crawl.crawler.errors import ROBOTS_BLOCKED, classify
 from egov_crawl.crawler.extract import (
     DocumentRef,
@@ -45,7 +46,7 @@ from egov_crawl.crawler.extract import (
 from egov_crawl.crawler.items import DocumentCheckItem, PageItem
 from egov_crawl.crawler.middlewares import header, robots_fetched
 from egov_crawl.crawler.plan import AgencyPlan
-from egov_crawl.crawler.warc import WarcRecorder
+from egov_crawl.crawler.warc import POINTER_META, WarcRecorder
 from egov_crawl.spiders.sitefacts import parse_security_txt, parse_sitemap, soft404_path, twin_host
 
 logger = logging.getLogger(__name__)
@@ -288,21 +289,15 @@ class AgencySpider(Spider):
             item.title, item.lang = extracted.title, extracted.lang
             item.links, item.forms, item.documents = extracted.links, extracted.forms, extracted.documents
             facts.update(extracted.facts)
+            facts["cms"] = detect_cms(facts["headers"], extracted.facts.get("generator"))
         else:
             fmt = document_format(response.url, content_type) or document_format(url)
             if fmt:
                 facts["document_format"] = fmt
                 item.documents = [DocumentRef(url, fmt, "", None)]
             facts["media_type"] = media_type(content_type)
-        if self.warc is not None:
-            pointer = self.warc.record_response(
-                response.url,
-                response.status,
-                "",
-                [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs],
-                body,
-                response.protocol or "HTTP/1.1",
-            )
+        pointer = response.meta.get(POINTER_META)  # written by WarcRecordingMiddleware when --warc is on
+        if pointer is not None:
             item.warc_record_id = pointer["record_id"]
             facts["warc"] = pointer
         return item

@@ -286,3 +286,310 @@ def copy_page_children(session: Session, source_page_id: int, new_page_id: int) 
             for f in forms
         ],
     )
+
+
+# --- pipeline (egov_crawl.pipeline): the nightly run's phases and its summary ----------------------------------
+
+
+def resumable_run(session: Session) -> Run | None:
+    """The newest run that a pipeline started and did not complete (killed, interrupted or failed)."""
+    for run in latest_runs(session, limit=20):
+        if "pipeline" in (run.options or {}) and run.status != "complete":
+            return run
+    return None
+
+
+def mark_phase(session: Session, run_id: int, phase: str, **state: Any) -> None:
+    """Record a phase's state in ``run.summary['phases']`` (a new dict, so the JSON column sees the change)."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise LookupError(f"run {run_id} does not exist")
+    summary = dict(run.summary or {})
+    phases = dict(summary.get("phases") or {})
+    phases[phase] = {**phases.get(phase, {}), **state}
+    summary["phases"] = phases
+    run.summary = summary
+
+
+def set_run_status(session: Session, run_id: int, status: str, **summary: Any) -> None:
+    run = session.get(Run, run_id)
+    if run is None:
+        raise LookupError(f"run {run_id} does not exist")
+    run.status = status
+    run.finished_at = utcnow() if status in ("complete", "failed") else None
+    if summary:
+        run.summary = {**(run.summary or {}), **summary}
+
+
+def failure_counts(session: Session, run_id: int) -> dict[str, dict[str, int]]:
+    """Error classes of the run by collector: {"crawl": {"tls_error:expired": 1}, "probe": {…}, "browser": {…}}."""
+    from egov_crawl.store.models import BrowserFact, ProbeFact
+
+    sources: dict[str, Any] = {
+        "crawl": (SiteCrawl.error_class, SiteCrawl.run_id),
+        "probe": (ProbeFact.error_class, ProbeFact.run_id),
+        "browser": (BrowserFact.error_class, BrowserFact.run_id),
+    }
+    counts: dict[str, dict[str, int]] = {}
+    for source, (column, run_column) in sources.items():
+        rows = session.execute(
+            select(column, func.count()).where(run_column == run_id, column.is_not(None)).group_by(column)
+        ).all()
+        counts[source] = {str(error_class): int(n) for error_class, n in rows}
+    return counts
+
+
+def run_page_count(session: Session, run_id: int) -> int:
+    total = session.scalar(select(func.coalesce(func.sum(SiteCrawl.pages), 0)).where(SiteCrawl.run_id == run_id))
+    return int(total or 0)
+
+
+# --- browser (egov_crawl.browser): Chromium facts and the crawl pages they sample ------------------------------
+
+
+def add_browser_facts(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert ``browser_fact`` rows (run_id, agency_id, url, kind, payload, error_class, evidence_path)."""
+    from egov_crawl.store.models import BrowserFact
+
+    if rows:
+        session.execute(insert(BrowserFact), rows)
+
+
+def browser_facts(session: Session, run_id: int, *, agency_id: str | None = None, kind: str | None = None) -> list[Any]:
+    """The browser facts of a run, optionally of one agency and one kind, in insertion order."""
+    from egov_crawl.store.models import BrowserFact
+
+    query = select(BrowserFact).where(BrowserFact.run_id == run_id)
+    if agency_id is not None:
+        query = query.where(BrowserFact.agency_id == agency_id)
+    if kind is not None:
+        query = query.where(BrowserFact.kind == kind)
+    return list(session.scalars(query.order_by(BrowserFact.id)))
+
+
+def latest_run_id(session: Session) -> int | None:
+    return session.scalar(select(func.max(Run.id)))
+
+
+def crawl_sample_candidates(session: Session, run_id: int, agency_id: str) -> dict[str, Any]:
+    """What the browser needs from the crawl of one agency in a run to pick its page sample: the pages
+    that answered 200 (url, title), the pages with forms (url, method, purpose hint), and per page the
+    number of documents found on it."""
+    pages = session.execute(
+        select(Page.id, Page.url, Page.title)
+        .join(SiteCrawl, Page.site_crawl_id == SiteCrawl.id)
+        .where(SiteCrawl.run_id == run_id, SiteCrawl.agency_id == agency_id, Page.status == 200)
+        .order_by(Page.id)
+    ).all()
+    page_ids = [row.id for row in pages]
+    forms = (
+        session.execute(
+            select(Page.url, Form.method, Form.fields)
+            .join(Page, Form.page_id == Page.id)
+            .where(Form.page_id.in_(page_ids))
+        ).all()
+        if page_ids
+        else []
+    )
+    documents = session.execute(
+        select(Document.found_on, func.count())
+        .join(SiteCrawl, Document.site_crawl_id == SiteCrawl.id)
+        .where(SiteCrawl.run_id == run_id, SiteCrawl.agency_id == agency_id, Document.found_on.is_not(None))
+        .group_by(Document.found_on)
+    ).all()
+    return {
+        "pages": [{"url": row.url, "title": row.title or ""} for row in pages],
+        "forms": [{"url": row.url, "method": row.method, "fields": row.fields} for row in forms],
+        "documents_per_page": {str(found_on): int(n) for found_on, n in documents},
+    }
+
+
+# --- scoring (egov_crawl.scoring): facts of one agency in one run, findings and scores ------------------------
+
+
+def get_run(session: Session, run_id: int) -> Run | None:
+    return session.get(Run, run_id)
+
+
+def newest_run_id(session: Session) -> int | None:
+    return session.scalar(select(func.max(Run.id)))
+
+
+def all_run_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Run.id).order_by(Run.id)))
+
+
+def agencies_with_facts(session: Session, run_id: int) -> list[str]:
+    """Agencies of a run with any crawl, probe or browser fact, sorted by id."""
+    from egov_crawl.store.models import BrowserFact, ProbeFact
+
+    ids: set[str] = set(session.scalars(select(SiteCrawl.agency_id).where(SiteCrawl.run_id == run_id)))
+    ids |= set(session.scalars(select(ProbeFact.agency_id).where(ProbeFact.run_id == run_id).distinct()))
+    ids |= set(session.scalars(select(BrowserFact.agency_id).where(BrowserFact.run_id == run_id).distinct()))
+    return sorted(ids)
+
+
+def get_agency(session: Session, agency_id: str) -> Agency | None:
+    return session.get(Agency, agency_id)
+
+
+def site_crawl_of(session: Session, run_id: int, agency_id: str) -> SiteCrawl | None:
+    return session.scalars(
+        select(SiteCrawl).where(SiteCrawl.run_id == run_id, SiteCrawl.agency_id == agency_id)
+    ).one_or_none()
+
+
+def pages_of_site_crawl(session: Session, site_crawl_id: int) -> list[Page]:
+    return list(session.scalars(select(Page).where(Page.site_crawl_id == site_crawl_id).order_by(Page.id)))
+
+
+def links_of_site_crawl(session: Session, site_crawl_id: int) -> list[tuple[str, Link]]:
+    """(source page URL, link) pairs in page order."""
+    rows = session.execute(
+        select(Page.url, Link)
+        .join(Page, Link.page_id == Page.id)
+        .where(Page.site_crawl_id == site_crawl_id)
+        .order_by(Link.id)
+    ).all()
+    return [(url, link) for url, link in rows]
+
+
+def documents_of_site_crawl(session: Session, site_crawl_id: int) -> list[Document]:
+    return list(session.scalars(select(Document).where(Document.site_crawl_id == site_crawl_id).order_by(Document.id)))
+
+
+def forms_of_site_crawl(session: Session, site_crawl_id: int) -> list[tuple[str, Form]]:
+    rows = session.execute(
+        select(Page.url, Form)
+        .join(Page, Form.page_id == Page.id)
+        .where(Page.site_crawl_id == site_crawl_id)
+        .order_by(Form.id)
+    ).all()
+    return [(url, form) for url, form in rows]
+
+
+def probe_facts_of(session: Session, run_id: int, agency_id: str) -> list[Any]:
+    from egov_crawl.store.models import ProbeFact
+
+    return list(
+        session.scalars(
+            select(ProbeFact).where(ProbeFact.run_id == run_id, ProbeFact.agency_id == agency_id).order_by(ProbeFact.id)
+        )
+    )
+
+
+def browser_facts_of(session: Session, run_id: int, agency_id: str) -> list[Any]:
+    from egov_crawl.store.models import BrowserFact
+
+    return list(
+        session.scalars(
+            select(BrowserFact)
+            .where(BrowserFact.run_id == run_id, BrowserFact.agency_id == agency_id)
+            .order_by(BrowserFact.id)
+        )
+    )
+
+
+def replace_findings(session: Session, run_id: int, agency_id: str, rows: list[dict[str, Any]]) -> None:
+    """The agency's findings of a run, replaced as a whole (rescoring is idempotent)."""
+    from sqlalchemy import delete
+
+    from egov_crawl.store.models import Finding
+
+    session.execute(delete(Finding).where(Finding.run_id == run_id, Finding.agency_id == agency_id))
+    insert_rows(session, Finding, [{**row, "run_id": run_id, "agency_id": agency_id} for row in rows])
+
+
+def replace_score(session: Session, run_id: int, agency_id: str, methodology_id: str, row: dict[str, Any]) -> None:
+    """The agency's score of a run under one methodology (any earlier version of it is replaced)."""
+    from sqlalchemy import delete
+
+    from egov_crawl.store.models import Score
+
+    session.execute(
+        delete(Score).where(
+            Score.run_id == run_id, Score.agency_id == agency_id, Score.methodology_id == methodology_id
+        )
+    )
+    session.add(Score(run_id=run_id, agency_id=agency_id, methodology_id=methodology_id, **row))
+
+
+def findings_of(session: Session, run_id: int, agency_id: str) -> list[Any]:
+    from egov_crawl.store.models import Finding
+
+    return list(
+        session.scalars(
+            select(Finding).where(Finding.run_id == run_id, Finding.agency_id == agency_id).order_by(Finding.check_id)
+        )
+    )
+
+
+def scores_of_run(session: Session, run_id: int, methodology_id: str) -> list[tuple[Any, Agency]]:
+    """(score, agency) pairs of a run under a methodology."""
+    from egov_crawl.store.models import Score
+
+    rows = session.execute(
+        select(Score, Agency)
+        .join(Agency, Score.agency_id == Agency.id)
+        .where(Score.run_id == run_id, Score.methodology_id == methodology_id)
+    ).all()
+    return [(score, agency) for score, agency in rows]
+
+
+def score_history(session: Session, agency_id: str, methodology_id: str) -> list[tuple[Any, Run]]:
+    """(score, run) pairs of an agency under a methodology, oldest run first."""
+    from egov_crawl.store.models import Score
+
+    rows = session.execute(
+        select(Score, Run)
+        .join(Run, Score.run_id == Run.id)
+        .where(Score.agency_id == agency_id, Score.methodology_id == methodology_id)
+        .order_by(Run.id)
+    ).all()
+    return [(score, run) for score, run in rows]
+
+
+# --- probes (egov_crawl.probes): probe_fact rows ------------------------------------------------------------
+
+
+def replace_probe_facts(session: Session, run_id: int, agency_id: str, rows: list[dict[str, Any]]) -> int:
+    """Store an agency's probe facts for a run (``rows``: host, kind, payload, error_class); returns the count.
+
+    Facts of the same (run, agency, host, kind) recorded earlier are replaced: probing an agency twice in one
+    run keeps one row per kind and host, the latest observation.
+    """
+    from sqlalchemy import delete, tuple_
+
+    from egov_crawl.store.models import ProbeFact
+
+    keys = {(row["host"], row["kind"]) for row in rows}
+    if keys:
+        session.execute(
+            delete(ProbeFact).where(
+                ProbeFact.run_id == run_id,
+                ProbeFact.agency_id == agency_id,
+                tuple_(ProbeFact.host, ProbeFact.kind).in_(sorted(keys)),
+            )
+        )
+    session.add_all(
+        ProbeFact(
+            run_id=run_id,
+            agency_id=agency_id,
+            host=row["host"],
+            kind=row["kind"],
+            payload=row["payload"],
+            error_class=row.get("error_class"),
+        )
+        for row in rows
+    )
+    return len(rows)
+
+
+def probe_facts(session: Session, run_id: int, agency_id: str | None = None) -> list[Any]:
+    """The ``probe_fact`` rows of a run (optionally one agency), ordered by agency, host and kind."""
+    from egov_crawl.store.models import ProbeFact
+
+    query = select(ProbeFact).where(ProbeFact.run_id == run_id)
+    if agency_id is not None:
+        query = query.where(ProbeFact.agency_id == agency_id)
+    return list(session.scalars(query.order_by(ProbeFact.agency_id, ProbeFact.host, ProbeFact.kind)))

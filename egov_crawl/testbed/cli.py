@@ -11,14 +11,17 @@ import signal
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Annotated
 
 import typer
 
+from egov_crawl.errors import UserError
 from egov_crawl.testbed.generator import DEFAULT_SEED, generate
 from egov_crawl.testbed.manifest import build_manifest
+from egov_crawl.testbed.replay import RunningReplay, start_replay
 from egov_crawl.testbed.runtime import RunningTestbed, start_testbed
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="The sample government web (testbed).")
@@ -113,3 +116,79 @@ def manifest(
     else:
         output.write_text(text + "\n", encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
+
+
+def describe_replay(replay: RunningReplay) -> str:
+    """What `replay` prints: the archived hosts with their record counts, where the host map and CA are."""
+    index = replay.index
+    lines = [
+        f"Replaying {len(index.files)} WARC file(s) on 127.0.0.1: HTTP port {replay.http_port}, "
+        f"HTTPS port {replay.https_port}",
+        f"  host map       : {replay.hostmap_path}",
+        f"  CA certificate : {replay.ca_pem}",
+        "",
+        "Hosts (responses replayed):",
+    ]
+    for host, count in index.counts().items():
+        schemes = "+".join(sorted(index.schemes(host)))
+        lines.append(f"  {host:<40} {count:>6}  [{schemes}]")
+    if index.unresolved_revisits:
+        lines.append(f"  ({index.unresolved_revisits} revisit records whose original payload is in none of the files)")
+    lines += [
+        "",
+        "Crawl it: egov-crawl crawl … --hostmap " + str(replay.hostmap_path) + " --ca-file " + str(replay.ca_pem),
+        "Unknown URLs answer 404. Press Ctrl-C to stop.",
+    ]
+    return "\n".join(lines)
+
+
+@app.command()
+def replay(
+    warcs: Annotated[list[Path], typer.Argument(help="WARC files (.warc or .warc.gz): a crawl and its re-crawls")],
+    hostmap_out: Annotated[
+        Path | None, typer.Option("--hostmap-out", help="Write the host map here (default: in a temp folder)")
+    ] = None,
+    ca_out: Annotated[
+        Path | None, typer.Option("--ca-out", help="Write the CA certificate (PEM) here (default: temp folder)")
+    ] = None,
+    http_port: Annotated[int, typer.Option("--http-port", help="HTTP listener port (0: any free port)")] = 0,
+    https_port: Annotated[int, typer.Option("--https-port", help="HTTPS listener port (0: any free port)")] = 0,
+) -> None:
+    """Serve the responses recorded in WARC files on loopback, under their original host names, until Ctrl-C."""
+    directory = Path(tempfile.mkdtemp(prefix="egov-replay-"))
+    try:
+        try:
+            running = start_replay(
+                warcs, directory, http_port=http_port, https_port=https_port, hostmap_out=hostmap_out, ca_out=ca_out
+            )
+        except UserError as error:
+            typer.echo("\n".join(error.lines), err=True)
+            raise typer.Exit(1) from None
+        except OSError as error:
+            typer.echo(f"error: cannot start the replay server: {error}", err=True)
+            raise typer.Exit(1) from None
+        if not running.index.responses:
+            running.stop()
+            typer.echo("error: the WARC files hold no HTTP(S) response to replay", err=True)
+            raise typer.Exit(1)
+        _serve_until_signal(describe_replay(running), running.stop)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    typer.echo("Replay stopped.", err=True)
+
+
+def _serve_until_signal(banner: str, stop_server: Callable[[], None]) -> None:
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    typer.echo(banner)
+    sys.stdout.flush()
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        stop_server()

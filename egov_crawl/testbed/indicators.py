@@ -51,7 +51,8 @@ def expected_outcomes(site: Site) -> dict[str, Outcome]:
         "INF-07": _graded(
             (int(q.secure_cookies and q.tls != "none") + int(q.consent_banner) + int(not q.trackers_before_consent)) / 3
         ),
-        "INF-08": _binary(q.security_txt),
+        # RFC 9116 §3: security.txt MUST be served over HTTPS, so a site without HTTPS has no valid one.
+        "INF-08": _binary(q.security_txt and q.tls != "none"),
         "INF-09": _binary(q.dnssec == "signed"),
         "INF-10": _graded(0.5 if q.ipv6 else 0),  # AAAA published; documentation addresses never answer HTTP
         "INF-11": _binary(q.spf_dmarc),
@@ -88,7 +89,8 @@ def expected_outcomes(site: Site) -> dict[str, Outcome]:
         "SRV-03": _binary(q.faq),
         "SRV-06": _graded(sum(1 for e in site.eservices if e.works) / max(1, len(site.eservices))),
         "SRV-11": _graded(0.0 if not q.online_forms else 1 / 3),  # forms page: 1 online form of 3 form links
-        "SRV-15": _binary(q.social_links),
+        # Every site's OIT page links its Facebook page as item O9 (content.OIT_ITEMS), social_links or not.
+        "SRV-15": _binary(True),
         "SRV-16": _binary(q.english),
     }
     return out

@@ -133,6 +133,39 @@ def _security_txt(text: str | None) -> dict[str, Any] | None:
     return {"text": text, "fields": fields}
 
 
+# axe-core rules the testbed injects on purpose; other rules are not part of the ground truth.
+INJECTED_AXE_RULES = ("color-contrast", "image-alt", "label", "select-name")
+
+
+def _browser(site: Site) -> dict[str, Any]:
+    """What Chromium should observe (egov_crawl.browser facts), derived from the quality profile.
+
+    ``axe_violations``: the injected rules axe-core reports on the home page plus the complaint-form page.
+    axe-core 4.12 takes a placeholder as an accessible name, so the unlabelled inputs, textarea and checkbox
+    (all with placeholders) pass its ``label`` rule; the unlabelled select has no placeholder semantics and
+    fails ``select-name``. The browser's own forms fact (placeholders are not labels) counts all of them.
+    """
+    q = site.quality
+    rules = set()
+    if not q.image_alt:
+        rules.add("image-alt")
+    if not q.text_contrast:
+        rules.add("color-contrast")
+    if not q.labelled_forms and q.online_forms:
+        rules.add("select-name")
+    return {
+        "axe_rules_checked": list(INJECTED_AXE_RULES),
+        "axe_violations": sorted(rules),
+        "mobile_overflow": not q.responsive,
+        "viewport_meta": q.responsive,
+        "consent_banner": q.consent_banner and not q.js_only,
+        "trackers_before_consent": q.trackers_before_consent,
+        "third_party_cookies_before_consent": q.trackers_before_consent,
+        "js_only": q.js_only,
+        "mixed_content": q.mixed_content,
+    }
+
+
 def site_manifest(site: Site) -> dict[str, Any]:
     q = site.quality
     plan = cert_plan(q.tls, site.hosts)
@@ -215,6 +248,7 @@ def site_manifest(site: Site) -> dict[str, Any]:
             "records": [{"name": r.name, "type": r.rtype, "value": r.value, "ttl": r.ttl} for r in site.zone.records],
             "expected_answers": dnszones.expected_answers(site.zone),
         },
+        "browser": _browser(site),
         "expected_indicators": indicators.expected_indicators(site),
         "expected_scores": indicators.expected_scores(site),
     }

@@ -295,6 +295,8 @@ class Quality:
     accessibility_statement: bool = True
     online_forms: bool = True  # False: forms only as PDF/DOCX downloads
     labelled_forms: bool = True
+    image_alt: bool = True  # False: an informative image without alt text (WCAG 2.x SC 1.1.1; axe image-alt)
+    text_contrast: bool = True  # False: a text block below 4.5:1 contrast (WCAG 2.x SC 1.4.3; axe color-contrast)
     responsive: bool = True
     js_only: bool = False
     broken_links: bool = False

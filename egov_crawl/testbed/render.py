@@ -44,6 +44,8 @@ _CSS = (
     "padding:1rem}.person img{width:60px;height:80px}"
 )
 _FIXED_CSS = "body{min-width:1200px}.page{width:1200px}nav ul{white-space:nowrap}"
+# #c8c8c8 on white is 1.7:1, below the 4.5:1 of WCAG 2.x SC 1.4.3 (axe rule color-contrast).
+_LOW_CONTRAST_CSS = ".faint{color:#c8c8c8}"
 
 # Thai citizen ID check digit: 13th digit = (11 - sum(d_i * (13 - i)) mod 11) mod 10 over the first 12 digits.
 _VALIDATION_JS = """
@@ -209,7 +211,9 @@ def _head(site: Site, page: Page) -> str:
         parts.append(
             f'<script type="application/ld+json">{escape(json.dumps(org, ensure_ascii=False), False)}</script>'
         )
-    parts.append(f"<style>{_CSS}{'' if q.responsive else _FIXED_CSS}</style>")
+    parts.append(
+        f"<style>{_CSS}{'' if q.responsive else _FIXED_CSS}{'' if q.text_contrast else _LOW_CONTRAST_CSS}</style>"
+    )
     if q.trackers_before_consent:
         parts.append(f'<script src="{TRACKER_SCRIPT}" async></script>')
     return "".join(parts)
@@ -221,6 +225,10 @@ def _body(site: Site, page: Page) -> str:
     logo = next(d for d in site.documents if d.path == "/images/logo.png")
     name = site.name_th if lang == "th" else site.name_en
     mixed = f'<img src="http://{site.host}/images/logo.png" alt="" width="1" height="1">' if q.mixed_content else ""
+    # An informative image (the emblem again, as a banner) with no alt attribute at all: axe rule image-alt.
+    no_alt = "" if q.image_alt else f'<img src="{escape(logo.path)}" width="48" height="48">'
+    faint = "" if q.text_contrast else f'<p class="faint">{"ปรับปรุงข้อมูลล่าสุด" if lang == "th" else "Last updated"}</p>'
+
     font = (
         ""
         if q.tier == "poor"
@@ -236,9 +244,9 @@ def _body(site: Site, page: Page) -> str:
     copyright_ = f"© {REFERENCE_DATE.year + C.BE_OFFSET} {escape(name)}"
     return (
         f'<div class="page"><header><img src="{escape(logo.path)}" alt="{escape(logo.title)}">{mixed}'
-        f'<span class="site-name">{escape(name)}</span>{font}</header>'
+        f'{no_alt}<span class="site-name">{escape(name)}</span>{font}</header>'
         f'<nav aria-label="{"เมนูหลัก" if lang == "th" else "Main menu"}"><ul>{menu}</ul></nav>'
-        f'<main id="main"><h1>{escape(page.title)}</h1>{blocks}</main>'
+        f'<main id="main"><h1>{escape(page.title)}</h1>{faint}{blocks}</main>'
         f"<footer>{block_html(site.contact, site) if lang == 'th' else ''}<ul>{foot}</ul><p>{copyright_}</p>"
         "</footer></div>"
     )

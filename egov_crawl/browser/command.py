@@ -1,0 +1,103 @@
+"""``egov-crawl browse``: parse options, call ``runner.browse``, render one line per agency.
+
+Registered by ``egov_crawl.cli`` (``_mount_optional_apps``); the browser's options live next to the browser.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from egov_crawl import config
+from egov_crawl.cli_options import (
+    AgenciesArg,
+    AllOption,
+    CaFileOption,
+    DbOption,
+    FormatOption,
+    HostmapOption,
+    OutOption,
+    RegistryOption,
+    RunOption,
+)
+from egov_crawl.errors import UserError
+from egov_crawl.output import Column, Format, render
+
+BROWSE_COLUMNS: list[Column[dict[str, Any]]] = [
+    Column("agency", lambda r: r["agency"]),
+    Column("jobs", lambda r: r["jobs"], justify="right"),
+    Column("pages", lambda r: r["pages"], justify="right"),
+    Column("errors", lambda r: r["errors"]),
+]
+
+
+def browse_command(
+    agencies: AgenciesArg = None,
+    all_agencies: AllOption = False,
+    registry: RegistryOption = None,
+    db: DbOption = None,
+    run_id: RunOption = None,
+    hostmap: HostmapOption = None,
+    ca_file: CaFileOption = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option("--evidence", help="Screenshot folder [env: EGOV_CRAWL_EVIDENCE; default: evidence/ by the DB]"),
+    ] = None,
+    chromium: Annotated[
+        str | None, typer.Option("--chromium", help="Chromium executable [env: EGOV_CRAWL_CHROMIUM]")
+    ] = None,
+    contexts: Annotated[int, typer.Option("--contexts", min=1, max=16, help="Pages browsed in parallel")] = 2,
+    fmt: FormatOption = Format.TABLE,
+    output: OutOption = None,
+) -> None:
+    """Open agencies' pages in Chromium: render facts, axe-core, vitals, forms, e-service journeys, site search."""
+    from egov_crawl.browser.runner import browse
+    from egov_crawl.browser.session import find_chromium
+    from egov_crawl.hostmap import HostMap
+    from egov_crawl.registry import load_registry
+
+    if all_agencies and agencies:
+        raise UserError("give agency ids or --all, not both")
+    if not all_agencies and not agencies:
+        raise UserError("name the agencies to browse, or use --all")
+    loaded = load_registry(config.registry_path(registry))
+    find_chromium(chromium)  # no browser: one clear line naming the install command, before any work
+    per_agency: dict[str, Counter[str]] = {}
+    console = Console(stderr=True)
+
+    def on_event(event: dict[str, Any]) -> None:
+        if event.get("event") != "job":
+            return
+        counts = per_agency.setdefault(event["agency"], Counter())
+        counts["jobs"] += 1
+        counts["pages"] += event["kind"] == "page"
+        counts.update(f"error:{e}" for e in event["errors"])
+        if console.is_terminal:
+            console.print(f"[dim]{event['agency']} {event['kind']} {event['url']}[/dim]")
+
+    summary = browse(
+        loaded,
+        agencies or None,
+        db_url=config.db_url(db),
+        run_id=run_id,
+        hostmap=HostMap.load(hostmap) if hostmap else None,
+        ca_file=ca_file,
+        evidence_dir=evidence,
+        executable=chromium,
+        contexts=contexts,
+        on_event=on_event,
+    )
+    rows = [
+        {
+            "agency": agency,
+            "jobs": counts["jobs"],
+            "pages": counts["pages"],
+            "errors": ", ".join(f"{k[6:]} {v}" for k, v in sorted(counts.items()) if k.startswith("error:")),
+        }
+        for agency, counts in per_agency.items()
+    ]
+    render(rows, BROWSE_COLUMNS, fmt, output, title=f"run {summary.run_id}: {summary.detail}")

@@ -1,0 +1,277 @@
+"""Browse agencies in one Chromium: pages (render facts, axe, screenshots, forms), e-service journeys and the
+site search, stored as ``browser_fact`` rows of a run.
+
+One browser, ``contexts`` browser contexts working in parallel on a shared queue of jobs; a context is
+recycled after ``pages_per_context`` jobs (Chromium's memory grows with every page) and after any job that timed
+out or crashed. Every job has a hard deadline; whatever stops a job becomes error rows of that job only — a
+crash on one page never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from playwright.async_api import Browser, BrowserContext
+from sqlalchemy.orm import Session, sessionmaker
+
+from egov_crawl import __version__
+from egov_crawl.browser.evidence import Evidence
+from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
+from egov_crawl.browser.facts import FactKind
+from egov_crawl.browser.journeys import run_journey
+from egov_crawl.browser.pages import DESKTOP, BrowseLimits, observe_page
+from egov_crawl.browser.rows import Collected, FactRow
+from egov_crawl.browser.sample import PageTarget, pages_for
+from egov_crawl.browser.search import site_search
+from egov_crawl.browser.session import browser_session
+from egov_crawl.errors import UserError
+from egov_crawl.hostmap import HostMap
+from egov_crawl.registry.models import Agency, EService, Registry
+from egov_crawl.store import repository
+from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.models import Run
+
+EventHandler = Callable[[dict[str, Any]], None]
+JobKind = Literal["page", "journey", "search"]
+JOB_KINDS: dict[JobKind, tuple[FactKind, ...]] = {
+    "page": ("page", "axe", "screenshot", "forms"),
+    "journey": ("journey",),
+    "search": ("search",),
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    agency: Agency
+    kind: JobKind
+    url: str
+    target: PageTarget | None = None
+    service: EService | None = None
+    term: str | None = None
+
+
+@dataclass
+class BrowseSummary:
+    run_id: int
+    agencies: int
+    jobs: int = 0
+    pages: int = 0
+    facts: int = 0
+    errors: dict[str, int] = field(default_factory=dict)  # error_class -> rows
+    seconds: float = 0.0
+
+    @property
+    def pages_per_minute(self) -> float:
+        return self.pages / self.seconds * 60 if self.seconds else 0.0
+
+    @property
+    def detail(self) -> str:
+        errors = ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())) or "no errors"
+        return f"{self.pages} pages, {self.jobs} jobs, {self.facts} facts ({errors}) in {self.seconds:.0f} s"
+
+
+def plan_jobs(
+    agencies: Sequence[Agency],
+    candidates: Mapping[str, dict[str, Any] | None],
+    search_terms: dict[str, str] | None = None,
+) -> list[Job]:
+    """Per agency: its pages, its journeys (e-services with steps), one site search. Agencies are interleaved
+    so that parallel contexts rarely hit the same site at once (politeness)."""
+    per_agency: list[list[Job]] = []
+    for agency in agencies:
+        jobs = [Job(agency, "page", t.url, target=t) for t in pages_for(agency, candidates.get(agency.id))]
+        jobs += [Job(agency, "journey", s.url, service=s) for s in agency.eservices if s.steps]
+        term = (search_terms or {}).get(agency.id) or agency.name.th or agency.name.display()
+        jobs.append(Job(agency, "search", agency.homepage, term=term))
+        per_agency.append(jobs)
+    interleaved: list[Job] = []
+    for i in range(max((len(j) for j in per_agency), default=0)):
+        interleaved += [jobs[i] for jobs in per_agency if i < len(jobs)]
+    return interleaved
+
+
+async def _run_job(job: Job, context: BrowserContext, evidence: Evidence, limits: BrowseLimits, out: Collected) -> None:
+    if job.kind == "page":
+        assert job.target is not None
+        await observe_page(
+            context,
+            job.target,
+            agency_id=job.agency.id,
+            agency_hosts=job.agency.all_hosts,
+            evidence=evidence,
+            collected=out,
+            limits=limits,
+        )
+    elif job.kind == "journey":
+        assert job.service is not None
+        out.add("journey", await run_journey(context, job.service, limits))
+    else:
+        out.add("search", await site_search(context, job.url, job.term or "", limits))
+
+
+@dataclass
+class _Pool:
+    browser: Browser
+    queue: asyncio.Queue[Job]
+    evidence: Evidence
+    limits: BrowseLimits
+    job_timeout_s: float
+    pages_per_context: int
+    store: Callable[[Job, list[FactRow]], None]
+
+    async def _new_context(self) -> BrowserContext:
+        return await self.browser.new_context(viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok")
+
+    @staticmethod
+    async def _close(context: BrowserContext | None) -> None:
+        if context is None:
+            return
+        with contextlib.suppress(Exception):  # a wedged context is abandoned; the browser closes it at the end
+            await asyncio.wait_for(context.close(), timeout=10)
+
+    async def worker(self) -> None:
+        context: BrowserContext | None = None
+        used = 0
+        while True:
+            try:
+                job = self.queue.get_nowait()
+            except asyncio.QueueEmpty:
+                break
+            out = Collected(job.url, JOB_KINDS[job.kind])
+            try:
+                if context is None or used >= self.pages_per_context:
+                    await self._close(context)
+                    context, used = await self._new_context(), 0
+                used += 1
+                await asyncio.wait_for(_run_job(job, context, self.evidence, self.limits, out), self.job_timeout_s)
+            except Exception as exc:  # isolated per job: recorded, then the next job runs
+                out.fail_missing(exc, job.kind)
+                await self._close(context)  # a timed-out or crashed page may still hold the context
+                context = None
+            self.store(job, out.rows)
+        await self._close(context)
+
+
+async def _browse_async(
+    jobs: list[Job],
+    *,
+    hostmap: HostMap | None,
+    ca_file: Path | None,
+    executable: str | Path | None,
+    contexts: int,
+    evidence: Evidence,
+    limits: BrowseLimits,
+    job_timeout_s: float,
+    pages_per_context: int,
+    store: Callable[[Job, list[FactRow]], None],
+) -> None:
+    queue: asyncio.Queue[Job] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    async with browser_session(hostmap=hostmap, ca_pem=ca_file, executable=executable) as browser:
+        pool = _Pool(browser, queue, evidence, limits, job_timeout_s, pages_per_context, store)
+        await asyncio.gather(*(pool.worker() for _ in range(max(1, contexts))))
+
+
+def resolve_run(sessions: sessionmaker[Session], run_id: int | None) -> int:
+    """``run_id`` if it exists; else the newest run; else a new ad-hoc run."""
+    with sessions.begin() as session:
+        if run_id is not None:
+            if session.get(Run, run_id) is None:
+                raise UserError(f"run {run_id} does not exist in this database; omit --run to use the newest")
+            return run_id
+        latest = repository.latest_run_id(session)
+        if latest is not None:
+            return latest
+        return repository.create_run(session, code_version=__version__, kind="adhoc").id
+
+
+def browse(
+    registry: Registry,
+    agency_ids: Sequence[str] | None,
+    *,
+    db_url: str,
+    run_id: int | None,
+    hostmap: HostMap | None = None,
+    ca_file: Path | None = None,
+    evidence_dir: Path | None = None,
+    executable: str | Path | None = None,
+    contexts: int = 2,
+    on_event: EventHandler | None = None,
+    limits: BrowseLimits | None = None,
+    job_timeout_s: float = 90.0,
+    pages_per_context: int = 20,
+    search_terms: dict[str, str] | None = None,
+) -> BrowseSummary:
+    """Browse ``agency_ids`` (None: the whole registry) into run ``run_id`` (None: newest, else a new one).
+
+    Pages per agency: home page, declared e-services, a sample of the run's crawl (``sample.py``). Facts are
+    written as each job ends. ``evidence_dir`` None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a
+    SQLite database, else ``./evidence``.
+    """
+    selected = registry.select(agency_ids)
+    engine = open_store(db_url)
+    sessions = session_factory(engine)
+    run = resolve_run(sessions, run_id)
+    with sessions.begin() as session:
+        repository.sync_agencies(session, selected)
+        candidates = {a.id: repository.crawl_sample_candidates(session, run, a.id) for a in selected}
+    evidence = Evidence(default_evidence_dir(evidence_dir, db_url), run)
+    jobs = plan_jobs(selected, candidates, search_terms)
+    summary = BrowseSummary(run_id=run, agencies=len(selected), jobs=len(jobs))
+    errors: Counter[str] = Counter()
+    emit = on_event or (lambda _event: None)
+    emit({"event": "start", "run_id": run, "jobs": len(jobs), "agencies": len(selected)})
+
+    def store(job: Job, rows: list[FactRow]) -> None:
+        with sessions.begin() as session:
+            repository.add_browser_facts(
+                session,
+                [
+                    {
+                        "run_id": run,
+                        "agency_id": job.agency.id,
+                        "url": row.url,
+                        "kind": row.kind,
+                        "payload": row.payload,
+                        "error_class": row.error_class,
+                        "evidence_path": row.evidence_path,
+                    }
+                    for row in rows
+                ],
+            )
+        summary.facts += len(rows)
+        summary.pages += job.kind == "page"
+        failed = sorted({row.error_class for row in rows if row.error_class})
+        errors.update(failed)
+        emit({"event": "job", "agency": job.agency.id, "kind": job.kind, "url": job.url, "errors": failed})
+
+    started = time.monotonic()
+    try:
+        asyncio.run(
+            _browse_async(
+                jobs,
+                hostmap=hostmap,
+                ca_file=ca_file,
+                executable=executable,
+                contexts=contexts,
+                evidence=evidence,
+                limits=limits or BrowseLimits(),
+                job_timeout_s=job_timeout_s,
+                pages_per_context=pages_per_context,
+                store=store,
+            )
+        )
+    finally:
+        summary.seconds = time.monotonic() - started
+        summary.errors = dict(errors)
+        engine.dispose()
+    emit({"event": "done", "run_id": run, "detail": summary.detail})
+    return summary

@@ -1,0 +1,1 @@
+"""The nightly run: crawl → probe → browse → score as one resumable, locked unit of work."""

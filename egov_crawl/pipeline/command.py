@@ -1,0 +1,158 @@
+"""``egov-crawl run``: the nightly command. Parses options, calls ``nightly.run_pipeline``, prints the summary.
+
+Exit codes a scheduler can act on: 0 the run completed (some sites may have failed: they are classified facts),
+1 bad input, 3 the run failed (rerun with --resume), 75 another run holds the lock (nothing was done).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from egov_crawl import config
+from egov_crawl.cli_options import (
+    AgenciesArg,
+    AllOption,
+    CaFileOption,
+    DbOption,
+    FormatOption,
+    HostmapOption,
+    OutOption,
+    RegistryOption,
+)
+from egov_crawl.errors import UserError
+from egov_crawl.hostmap import HostMap
+from egov_crawl.output import Column, Format, render, render_document
+from egov_crawl.pipeline.nightly import PHASES, RunOptions, RunReport, run_pipeline
+from egov_crawl.pipeline.runlog import ConsoleRunLog, JsonRunLog, RunLog
+
+
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+SUMMARY_COLUMNS: list[Column[tuple[str, str, int]]] = [
+    Column("collector", lambda r: r[0]),
+    Column("failure_class", lambda r: r[1]),
+    Column("count", lambda r: r[2], justify="right"),
+]
+
+
+def failure_rows(report: RunReport) -> list[tuple[str, str, int]]:
+    """Failures by collector and class, most frequent first (ties by name, so the order is stable)."""
+    rows = [(source, cls, n) for source, classes in report.failures.items() for cls, n in classes.items()]
+    return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
+
+
+def testbed_settings(state_file: Path) -> dict[str, Any]:
+    """What a running testbed (``egov-crawl testbed serve``) tells a run: host map, CA, DNS, sample registry."""
+    from egov_crawl.testbed.runtime import STATE_FILE
+
+    path = state_file / STATE_FILE if state_file.is_dir() else state_file
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UserError(
+            f"--testbed {path}: cannot read the testbed state ({exc}); is `testbed serve` running?"
+        ) from None
+    return {
+        "hostmap": HostMap.from_json(state["hostmap"]),
+        "ca_file": Path(state["ca_pem"]),
+        "dns_server": f"127.0.0.1:{state['dns_port']}" if state.get("dns_port") else None,
+        "trust_anchors": state.get("dns_trust_anchors"),
+        "registry": Path(state["registry_path"]),
+    }
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:
+    # systemd and Kubernetes stop with SIGTERM: treat it like Ctrl-C so the run is marked interrupted, not left
+    # "running", and the crawl child is stopped cleanly.
+    raise KeyboardInterrupt
+
+
+def run_command(
+    agencies: AgenciesArg = None,
+    all_agencies: AllOption = False,
+    registry: RegistryOption = None,
+    db: DbOption = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Finish the newest unfinished run")] = False,
+    phases: Annotated[str, typer.Option("--phases", help=f"Comma-separated subset of {','.join(PHASES)}")] = ",".join(
+        PHASES
+    ),
+    testbed: Annotated[
+        Path | None,
+        typer.Option("--testbed", help="Run against a running testbed (its --state-dir or testbed.json)"),
+    ] = None,
+    hostmap: HostmapOption = None,
+    ca_file: CaFileOption = None,
+    dns_server: Annotated[
+        str | None, typer.Option("--dns-server", help="Resolver for the probes, IP:PORT (default: the system's)")
+    ] = None,
+    evidence: Annotated[
+        Path | None, typer.Option("--evidence", help="Screenshots folder [env: EGOV_CRAWL_EVIDENCE]")
+    ] = None,
+    chromium: Annotated[str | None, typer.Option("--chromium", help="Chromium executable")] = None,
+    methodology: Annotated[
+        Path | None, typer.Option("--methodology", help="Methodology YAML (default: the bundled default)")
+    ] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="Page budget per agency")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Refetch every page (no conditional requests)")] = False,
+    fast: Annotated[bool, typer.Option("--fast", help="No crawl delays: only for servers you run yourself")] = False,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="Contact URL in the User-Agent [env: EGOV_CRAWL_CONTACT]")
+    ] = None,
+    log_format: Annotated[LogFormat, typer.Option("--log-format", help="Progress log on stderr")] = LogFormat.TEXT,
+    fmt: FormatOption = Format.TABLE,
+    output: OutOption = None,
+) -> None:
+    """Crawl, probe, browse and score in one run: the command to schedule every night."""
+    from egov_crawl.registry import load_registry
+
+    if not resume and ((all_agencies and agencies) or not (all_agencies or agencies)):
+        raise UserError("name the agencies to run, or use --all (or --resume)")
+    target = testbed_settings(testbed) if testbed else {}
+    loaded = load_registry(config.registry_path(registry or target.get("registry")))
+    options = RunOptions(
+        agency_ids=None if all_agencies else agencies,
+        phases=tuple(p.strip() for p in phases.split(",") if p.strip()),
+        hostmap=HostMap.load(hostmap) if hostmap else target.get("hostmap"),
+        ca_file=ca_file or target.get("ca_file"),
+        dns_server=dns_server or target.get("dns_server"),
+        trust_anchors=target.get("trust_anchors"),
+        evidence_dir=evidence or _env_path("EGOV_CRAWL_EVIDENCE"),
+        chromium=chromium,
+        methodology=methodology,
+        max_pages=max_pages,
+        incremental=not full,
+        polite=not fast,
+        contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
+    )
+    log: RunLog = JsonRunLog() if log_format is LogFormat.JSON else ConsoleRunLog(Console(stderr=True))
+    previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    try:
+        report = run_pipeline(loaded, db_url=config.db_url(db), options=options, log=log, resume=resume)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    if fmt is Format.JSON:
+        render_document(asdict(report), output)
+        return
+    title = (
+        f"run {report.run_id} {report.status}: {report.agencies} agencies, {report.pages} pages, "
+        f"{report.seconds:.0f} s; failures by class"
+    )
+    render(failure_rows(report), SUMMARY_COLUMNS, fmt, output, title=title)

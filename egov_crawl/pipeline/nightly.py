@@ -1,0 +1,250 @@
+"""``egov-crawl run``: crawl → probe → browse → score as one run, for a nightly schedule.
+
+The run is the unit an analyst later cites ("run 412, 2026-11-25"), so it is created first and every phase
+writes into it. Each phase records its completion in ``run.summary['phases']``; a run killed part-way is
+resumed with ``--resume`` from the first phase not done (the crawl phase itself resumes page by page). A site
+that fails is a classified fact, not a failed run: only a phase that cannot go on fails the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from egov_crawl import __version__
+from egov_crawl.errors import UserError
+from egov_crawl.hostmap import HostMap
+from egov_crawl.pipeline.lock import run_lock
+from egov_crawl.pipeline.runlog import RunLog
+from egov_crawl.registry.models import Registry
+from egov_crawl.store import repository
+from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.models import Run
+
+PHASES = ("crawl", "probe", "browse", "score")
+EXIT_RUN_FAILED = 3
+
+
+class RunFailed(UserError):
+    """A phase could not go on (not: a site failed). The run is marked failed; stored facts stay."""
+
+    exit_code = EXIT_RUN_FAILED
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    agency_ids: list[str] | None = None  # None: the whole registry
+    phases: tuple[str, ...] = PHASES
+    kind: str = "nightly"
+    hostmap: HostMap | None = None
+    ca_file: Path | None = None
+    dns_server: str | None = None  # ip:port of the resolver the probes ask
+    trust_anchors: Any = None  # DNSSEC trust anchors for that resolver's zones (testbed)
+    evidence_dir: Path | None = None
+    chromium: str | None = None
+    max_pages: int | None = None
+    incremental: bool = True  # conditional requests against the previous complete crawl
+    polite: bool = True
+    contact_url: str | None = None
+    methodology: Path | None = None
+    browser_contexts: int = 2
+    log_file: Path | None = None
+
+
+@dataclass
+class RunReport:
+    run_id: int
+    status: str
+    agencies: int
+    pages: int
+    seconds: float
+    phases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failures: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PhaseContext:
+    registry: Registry
+    agency_ids: list[str]
+    db_url: str
+    run_id: int
+    options: RunOptions
+    log: RunLog
+    resumed: bool
+
+
+def _crawl(ctx: PhaseContext) -> str:
+    from egov_crawl.crawler.runner import crawl
+
+    summary = crawl(
+        ctx.registry,
+        ctx.agency_ids,
+        db_url=ctx.db_url,
+        run_id=ctx.run_id,
+        hostmap=ctx.options.hostmap,
+        ca_file=ctx.options.ca_file,
+        max_pages=ctx.options.max_pages,
+        resume=ctx.resumed,
+        incremental=ctx.options.incremental,
+        polite=ctx.options.polite,
+        contact_url=ctx.options.contact_url,
+        on_event=lambda event: _forward_crawl_event(ctx.log, event),
+        log_file=ctx.options.log_file,
+    )
+    unfinished = [r.agency_id for r in summary.agencies if r.status in ("running", "interrupted")]
+    if unfinished:
+        raise RuntimeError(
+            f"the crawl stopped before finishing {len(unfinished)} agencies ({', '.join(unfinished[:5])})"
+        )
+    return f"{summary.pages} pages"
+
+
+def _forward_crawl_event(log: RunLog, event: dict[str, Any]) -> None:
+    if event.get("event") in ("agency_finished", "agency_skipped"):
+        fields = {k: v for k, v in event.items() if k != "event"}
+        log.event(f"crawl_{event['event']}", **fields)
+
+
+def _probe(ctx: PhaseContext) -> str:
+    from egov_crawl.probes.runner import probe
+
+    summary = probe(
+        ctx.registry,
+        ctx.agency_ids,
+        db_url=ctx.db_url,
+        run_id=ctx.run_id,
+        hostmap=ctx.options.hostmap,
+        ca_file=ctx.options.ca_file,
+        dns_server=ctx.options.dns_server,
+        trust_anchors=ctx.options.trust_anchors,
+    )
+    return str(getattr(summary, "detail", "") or "")
+
+
+def _browse(ctx: PhaseContext) -> str:
+    from egov_crawl.browser.runner import browse
+
+    summary = browse(
+        ctx.registry,
+        ctx.agency_ids,
+        db_url=ctx.db_url,
+        run_id=ctx.run_id,
+        hostmap=ctx.options.hostmap,
+        ca_file=ctx.options.ca_file,
+        evidence_dir=ctx.options.evidence_dir,
+        executable=ctx.options.chromium,
+        contexts=ctx.options.browser_contexts,
+    )
+    return str(getattr(summary, "detail", "") or "")
+
+
+def _score(ctx: PhaseContext) -> str:
+    from egov_crawl.scoring.engine import score_run
+
+    scores = score_run(ctx.db_url, ctx.run_id, methodology=ctx.options.methodology, agency_ids=ctx.agency_ids)
+    return f"{len(scores)} agencies scored"
+
+
+PHASE_FUNCTIONS: dict[str, Callable[[PhaseContext], str]] = {
+    "crawl": _crawl,
+    "probe": _probe,
+    "browse": _browse,
+    "score": _score,
+}
+
+
+def _validate_phases(phases: tuple[str, ...]) -> None:
+    unknown = [p for p in phases if p not in PHASE_FUNCTIONS]
+    if unknown:
+        raise UserError(f"unknown phase {unknown[0]!r}; phases are {', '.join(PHASES)}")
+
+
+def run_pipeline(
+    registry: Registry, *, db_url: str, options: RunOptions, log: RunLog, resume: bool = False
+) -> RunReport:
+    """Run (or resume) one pipeline run under the store's run lock; returns its report.
+
+    Raises ``RunLocked`` when another run holds the lock, ``RunFailed`` when a phase cannot go on.
+    """
+    _validate_phases(options.phases)
+    with run_lock(db_url):
+        return _run_locked(registry, db_url=db_url, options=options, log=log, resume=resume)
+
+
+def _start_or_resume(
+    registry: Registry, db_url: str, options: RunOptions, resume: bool
+) -> tuple[int, list[str], set[str]]:
+    sessions = session_factory(open_store(db_url))
+    with sessions.begin() as session:
+        if resume:
+            run = repository.resumable_run(session)
+            if run is None:
+                raise UserError("--resume: no unfinished run in this store; start one without --resume")
+            agency_ids = list(run.options["pipeline"]["agency_ids"])
+            registry.select(agency_ids)  # the registry still knows them (or the user learns which went missing)
+            done = {name for name, state in (run.summary or {}).get("phases", {}).items() if state.get("done")}
+            repository.set_run_status(session, run.id, "running")
+            return run.id, agency_ids, done
+        selected = registry.select(options.agency_ids)
+        repository.sync_agencies(session, selected)
+        agency_ids = [a.id for a in selected]
+        run = repository.create_run(
+            session,
+            code_version=__version__,
+            kind=options.kind,
+            options={"pipeline": {"agency_ids": agency_ids, "phases": list(options.phases)}},
+        )
+        run.registry_hash = hashlib.sha256(registry.model_dump_json().encode()).hexdigest()
+        return run.id, agency_ids, set()
+
+
+def _run_locked(registry: Registry, *, db_url: str, options: RunOptions, log: RunLog, resume: bool) -> RunReport:
+    started = time.monotonic()
+    run_id, agency_ids, done = _start_or_resume(registry, db_url, options, resume)
+    sessions = session_factory(open_store(db_url))
+    log.event("run_started", run_id=run_id, agencies=len(agency_ids), phases=list(options.phases), resumed=resume)
+    ctx = PhaseContext(registry, agency_ids, db_url, run_id, options, log, resumed=resume)
+    status = "failed"  # until every phase has run; SIGKILL leaves "running", which --resume also picks up
+    try:
+        for phase in options.phases:
+            if phase in done:
+                log.event("phase_skipped", run_id=run_id, phase=phase, reason="done before the interruption")
+                continue
+            _run_phase(ctx, phase, sessions)
+        status = "complete"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
+    finally:
+        with sessions.begin() as session:
+            repository.set_run_status(session, run_id, status, seconds=round(time.monotonic() - started, 1))
+        log.event("run_finished", run_id=run_id, status=status, seconds=time.monotonic() - started)
+    with sessions.begin() as session:
+        failures = repository.failure_counts(session, run_id)
+        pages = repository.run_page_count(session, run_id)
+        run = session.get(Run, run_id)
+        phases = dict((run.summary or {}).get("phases", {})) if run else {}
+    return RunReport(run_id, status, len(agency_ids), pages, time.monotonic() - started, phases, failures)
+
+
+def _run_phase(ctx: PhaseContext, phase: str, sessions: Any) -> None:
+    ctx.log.event("phase_started", run_id=ctx.run_id, phase=phase)
+    began = time.monotonic()
+    try:
+        detail = PHASE_FUNCTIONS[phase](ctx)
+    except (KeyboardInterrupt, UserError):
+        raise
+    except Exception as exc:  # a phase that cannot go on fails the run; its facts so far stay stored
+        error = f"{type(exc).__name__}: {exc}"
+        with sessions.begin() as session:
+            repository.mark_phase(session, ctx.run_id, phase, done=False, error=error)
+        ctx.log.event("phase_failed", run_id=ctx.run_id, phase=phase, error=error)
+        raise RunFailed(f"run {ctx.run_id}: the {phase} phase failed: {error}; rerun with --resume") from exc
+    seconds = round(time.monotonic() - began, 1)
+    with sessions.begin() as session:
+        repository.mark_phase(session, ctx.run_id, phase, done=True, seconds=seconds, detail=detail)
+    ctx.log.event("phase_finished", run_id=ctx.run_id, phase=phase, seconds=seconds, detail=detail)

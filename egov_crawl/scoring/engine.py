@@ -1,0 +1,147 @@
+"""Score a run: stored facts → every check → findings → the methodology's scores, written to the store.
+
+No network and no re-crawl: ``rescore`` recomputes from what a run stored (design brief §1). Writing replaces the
+run's findings and its scores under the same methodology id, so scoring twice gives the same rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from egov_crawl import __version__
+from egov_crawl.errors import UserError
+from egov_crawl.scoring.aggregate import Aggregate, aggregate
+from egov_crawl.scoring.facts import load_site_facts
+from egov_crawl.scoring.methodology import Methodology, load_methodology
+from egov_crawl.scoring.model import Finding
+from egov_crawl.scoring.registry import all_checks, run_check
+from egov_crawl.store import repository
+from egov_crawl.store.db import open_store, session_factory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AgencyScore:
+    agency_id: str
+    run_id: int
+    cohort: str
+    methodology_id: str
+    methodology_version: str
+    methodology_hash: str
+    result: Aggregate
+    findings: dict[str, Finding]
+
+    @property
+    def overall(self) -> float | None:
+        return self.result.overall
+
+    @property
+    def band(self) -> str:
+        return self.result.band
+
+    @property
+    def coverage(self) -> float:
+        return self.result.coverage
+
+
+def _methodology(methodology: Methodology | Path | str | None) -> Methodology:
+    return methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
+
+
+def score_run(
+    db_url: str,
+    run_id: int,
+    *,
+    methodology: Methodology | Path | str | None = None,
+    agency_ids: list[str] | None = None,
+    as_of: date | None = None,
+) -> list[AgencyScore]:
+    """Run every check on each agency's facts of ``run_id``, store findings and scores, return the scores.
+
+    ``as_of`` is the date freshness is judged against (default: the run's ``options["as_of"]``, else its start
+    date). A check that raises is recorded as ERROR for that agency only.
+    """
+    rules = _methodology(methodology)
+    checks = all_checks()
+    factory = session_factory(open_store(db_url))
+    results: list[AgencyScore] = []
+    with factory() as session:
+        if repository.get_run(session, run_id) is None:
+            raise UserError(f"run {run_id} is not in the store; see `egov-crawl history` or give --run")
+        known = repository.agencies_with_facts(session, run_id)
+    wanted = known if agency_ids is None else [a for a in agency_ids if a in set(known)]
+    for agency_id in wanted:
+        with factory() as session:
+            site = load_site_facts(session, run_id, agency_id, as_of=as_of)
+            findings = {check_id: run_check(spec, site) for check_id, spec in checks.items()}
+            result = aggregate(rules, site.cohort, findings)
+            repository.replace_findings(
+                session,
+                run_id,
+                agency_id,
+                [
+                    {
+                        "check_id": check_id,
+                        "check_version": checks[check_id].version,
+                        "outcome": finding.outcome.value,
+                        "score": finding.score,
+                        "needs_review": finding.needs_review,
+                        "evidence": {"items": finding.evidence_json()},
+                    }
+                    for check_id, finding in findings.items()
+                ],
+            )
+            repository.replace_score(
+                session,
+                run_id,
+                agency_id,
+                rules.id,
+                {
+                    "methodology_version": rules.version,
+                    "methodology_hash": rules.sha256,
+                    "overall": result.overall,
+                    "band": result.band,
+                    "coverage": result.coverage,
+                    "pillars": {k: v.to_json() for k, v in result.pillars.items()},
+                    "subindices": {
+                        **{k: v.to_json() for k, v in result.subindices.items()},
+                        "_meta": {"code_version": __version__, "as_of": site.as_of.isoformat()},
+                    },
+                },
+            )
+            session.commit()
+        results.append(
+            AgencyScore(agency_id, run_id, site.cohort, rules.id, rules.version, rules.sha256, result, findings)
+        )
+    log.info("scored %d agencies of run %d with %s %s", len(results), run_id, rules.id, rules.version)
+    return results
+
+
+def rescore(
+    db_url: str,
+    *,
+    methodology_path: Path | str | None = None,
+    run_id: int | None = None,
+    all_runs: bool = False,
+    as_of: date | None = None,
+) -> list[AgencyScore]:
+    """Recompute findings and scores from stored facts: one run (default the newest) or every run."""
+    if run_id is not None and all_runs:
+        raise UserError("give --run ID or --all-runs, not both")
+    rules = load_methodology(methodology_path)
+    with session_factory(open_store(db_url))() as session:
+        if all_runs:
+            runs = repository.all_run_ids(session)
+        else:
+            newest = run_id if run_id is not None else repository.newest_run_id(session)
+            runs = [] if newest is None else [newest]
+    if not runs:
+        raise UserError("the store has no run to score; crawl first (`egov-crawl crawl …`)")
+    results: list[AgencyScore] = []
+    for run in runs:
+        results.extend(score_run(db_url, run, methodology=rules, as_of=as_of))
+    return results

@@ -1,0 +1,85 @@
+"""Infrastructure checks on small SiteFacts: headers, HSTS, viewport, 404, robots/sitemaps, probe facts first."""
+
+from __future__ import annotations
+
+from egov_crawl.scoring.facts import ProbeFactRow
+from egov_crawl.scoring.model import Outcome
+from egov_crawl.scoring.registry import all_checks, run_check
+from tests.scoring.conftest import HOME, page, site
+
+HEADERS = {
+    "strict-transport-security": "max-age=63072000; includeSubDomains",
+    "content-security-policy": "default-src 'self'",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "server": "Apache/2.4.29 (Ubuntu)",
+}
+
+
+def run(check_id: str, facts: object) -> tuple[Outcome, float | None]:
+    finding = run_check(all_checks()[check_id], facts)  # type: ignore[arg-type]
+    return finding.outcome, finding.score
+
+
+def test_security_headers_hsts_and_version_banner_from_the_crawled_home_page() -> None:
+    facts = site(page(HOME, "x", headers=HEADERS))
+    assert run("INF-06", facts) == (Outcome.PARTIAL, 0.6)  # CSP, nosniff, referrer: 3 of 5
+    assert run("INF-05", facts) == (Outcome.PASS, 1.0)
+    assert run("INF-12", facts) == (Outcome.FAIL, 0.0)
+    short = site(page(HOME, "x", headers={"strict-transport-security": "max-age=86400"}))
+    assert run("INF-05", short) == (Outcome.PARTIAL, 0.5)
+
+
+def test_probe_facts_win_over_the_crawled_headers() -> None:
+    probe = ProbeFactRow(
+        "www.x.test",
+        "http",
+        {
+            "status": 200,
+            "url": HOME,
+            "scheme": "https",
+            "hsts": None,
+            "disclosure": {"server": "nginx", "version_disclosed": False},
+        },
+        None,
+    )
+    facts = site(page(HOME, "x", headers=HEADERS), probes=(probe,))
+    assert run("INF-05", facts) == (Outcome.FAIL, 0.0)
+    assert run("INF-12", facts) == (Outcome.PASS, 1.0)
+
+
+def test_probe_only_checks_are_not_observed_without_probes() -> None:
+    facts = site(page(HOME, "x"))
+    for check_id in ("INF-04", "INF-09", "INF-10", "INF-11"):
+        assert run(check_id, facts)[0] is Outcome.NOT_OBSERVED, check_id
+
+
+def test_viewport_that_blocks_zoom_fails() -> None:
+    good = site(page(HOME, "x", viewport="width=device-width, initial-scale=1"))
+    locked = site(page(HOME, "x", viewport="width=device-width, maximum-scale=1, user-scalable=no"))
+    assert run("INF-14", good)[0] is Outcome.PASS
+    assert run("INF-14", locked)[0] is Outcome.FAIL
+    assert run("INF-14", site(page(HOME, "x")))[0] is Outcome.FAIL
+
+
+def test_soft_404_fails_and_a_real_404_passes() -> None:
+    soft = site(page(HOME, "x"), site_facts={"soft_404": {"url": f"{HOME}zz", "status": 200}})
+    hard = site(page(HOME, "x"), site_facts={"soft_404": {"url": f"{HOME}zz", "status": 404}})
+    assert run("INF-27", soft)[0] is Outcome.FAIL
+    assert run("INF-27", hard)[0] is Outcome.PASS
+
+
+def test_robots_sitemap_and_html_site_map_are_averaged() -> None:
+    facts = site(
+        page(HOME, "x"),
+        page(f"{HOME}sitemap/", "แผนผังเว็บไซต์"),
+        site_facts={"robots": {"status": 200, "treated_as": "rules"}, "sitemap_summary": {"valid_files": 0, "urls": 0}},
+    )
+    assert run("INF-23", facts) == (Outcome.PARTIAL, 0.667)
+
+
+def test_mixed_content_is_not_applicable_to_a_plain_http_site() -> None:
+    http_home = "http://www.x.test/"
+    facts = site(page(http_home, "x"))
+    facts = type(facts)(**{**facts.__dict__, "homepage": http_home, "cache": {}})
+    assert run("INF-13", facts)[0] is Outcome.NOT_APPLICABLE
