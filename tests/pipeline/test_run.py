@@ -56,7 +56,7 @@ def test_two_concurrent_runs_one_refuses_the_other_completes(testbed: TestbedHan
         time.sleep(0.05)
     second = egov("run", "revenue", *common, cwd=tmp_path)
     assert first.poll() is None, "the first run ended before the second started: the test proves nothing"
-    out, err = first.communicate(timeout=300)
+    _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     assert second.returncode == EXIT_LOCKED, second.stderr
     [stored] = runs(db)
@@ -72,7 +72,7 @@ def test_json_log_and_summary_for_log_shippers(testbed: TestbedHandle, tmp_path:
     result = egov(*args, "--fast", "--log-format", "json", "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stderr.splitlines()]
-    assert [e["event"] for e in events][0] == "run_started" and events[-1]["event"] == "run_finished"
+    assert events[0]["event"] == "run_started" and events[-1]["event"] == "run_finished"
     assert {"phase_started", "phase_finished", "crawl_agency_finished"} <= {e["event"] for e in events}
     report = json.loads(result.stdout)
     assert report["status"] == "complete" and report["agencies"] == 2 and report["pages"] > 10
