@@ -1,6 +1,9 @@
 """``egov-crawl demo``: the whole pipeline on the bundled sample government web, offline.
 
-Each phase runs only once it is built; phases that are not built yet are named, never faked.
+Starts the testbed, runs crawl → probe → browse → score on every sample agency as one run into
+``demo-out/egov-crawl.db``, writes ``demo-out/rankings.csv`` and the static report ``demo-out/report/``, prints the
+ranking, stops the testbed. The store is kept between demos, so a second demo adds a second run to the history
+(and a second point to each agency's trend chart), exactly as a second night would.
 """
 
 from __future__ import annotations
@@ -10,54 +13,75 @@ from pathlib import Path
 
 from rich.console import Console
 
-from egov_crawl.crawler.command import CRAWL_COLUMNS
-from egov_crawl.output import Format, render
+from egov_crawl.output import Format
+from egov_crawl.pipeline.nightly import RunOptions, run_pipeline
+from egov_crawl.pipeline.runlog import ConsoleRunLog
 from egov_crawl.registry import load_registry
 from egov_crawl.store import db as store_db
-from egov_crawl.store.repository import sync_agencies
 
-NOT_BUILT_YET = ("probe", "browser checks", "score", "rank", "report")
 DEMO_CONTACT = "https://egov-crawl.test/demo"  # the demo only talks to the loopback testbed
+# The ranking printed at the end: the rank export's columns that fit a terminal (the CSV has them all).
+TERMINAL_RANK_COLUMNS = ("rank", "id", "name_en", "overall", "service", "infrastructure", "openness", "coverage")
 
 
 def run_demo(out_dir: Path, registry_file: Path, console: Console) -> None:
-    """Validate the national registry, start the testbed, crawl every sample agency into ``out_dir``."""
-    from egov_crawl.crawler.runner import crawl
+    """Validate the national registry, then run the whole pipeline on the sample web into ``out_dir``."""
+    from egov_crawl.report import views
+    from egov_crawl.report.export import RANK_COLUMNS, export
+    from egov_crawl.report.html import write_national_report
     from egov_crawl.testbed.runtime import start_testbed
 
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "egov-crawl.db"
-    db_path.unlink(missing_ok=True)  # each demo is a fresh run
-    engine = store_db.open_store(f"sqlite:///{db_path}")
+    db_url = f"sqlite:///{db_path}"
+    engine = store_db.open_store(db_url)
     console.print(f"[bold]store[/]     {db_path} (schema {store_db.current_revision(engine)})")
+    engine.dispose()
 
     national = load_registry(registry_file)
     counts = ", ".join(f"{cohort} {n}" for cohort, n in national.counts_by_cohort().items())
     console.print(f"[bold]registry[/]  {registry_file}: {len(national.agencies)} agencies valid ({counts})")
 
+    started = time.monotonic()
     running = start_testbed(out_dir / "testbed", include_hostile=False)
     try:
         sample = load_registry(running.registry_path)
-        with store_db.session_factory(engine).begin() as session:
-            sync_agencies(session, sample.agencies)
         console.print(
-            f"[bold]testbed[/]   {len(sample.agencies)} sample agencies on 127.0.0.1:{running.http_port} (HTTP) and "
-            f":{running.https_port} (HTTPS), CA {running.ca_pem}"
+            f"[bold]testbed[/]   {len(sample.agencies)} sample agencies on 127.0.0.1:{running.http_port} (HTTP), "
+            f":{running.https_port} (HTTPS), DNS :{running.dns_port}, CA {running.ca_pem}"
         )
-        started = time.monotonic()
-        summary = crawl(
-            sample,
-            None,
-            db_url=f"sqlite:///{db_path}",
+        state = running.state()
+        options = RunOptions(
+            kind="demo",
             hostmap=running.hostmap,
             ca_file=running.ca_pem,
-            polite=False,
+            dns_server=f"127.0.0.1:{running.dns_port}" if running.dns_port else None,
+            trust_anchors=state.get("dns_trust_anchors"),
+            evidence_dir=out_dir / "evidence",
+            polite=False,  # our own loopback server: no need to wait between requests
+            incremental=False,  # a demo shows a full crawl each time
             contact_url=DEMO_CONTACT,
             log_file=out_dir / "crawl.log",
         )
-        seconds = time.monotonic() - started
+        report = run_pipeline(sample, db_url=db_url, options=options, log=ConsoleRunLog(console))
     finally:
         running.stop()
-    render(summary.agencies, CRAWL_COLUMNS, Format.TABLE, title=f"crawl run {summary.run_id}")
-    console.print(f"[bold]crawl[/]     {summary.pages} pages from {len(summary.agencies)} agencies in {seconds:.1f} s")
-    console.print("[yellow]not built yet:[/] " + ", ".join(NOT_BUILT_YET))
+
+    rows = views.rank(db_url, run_id=report.run_id)
+    rankings = out_dir / "rankings.csv"
+    export(rows, RANK_COLUMNS, Format.CSV, rankings, excel=True)
+    index = write_national_report(db_url, out_dir / "report", run_id=report.run_id, evidence_dir=out_dir / "evidence")
+    terminal = [c for c in RANK_COLUMNS if c.name in TERMINAL_RANK_COLUMNS]
+    export(rows, terminal, Format.TABLE, title=f"run {report.run_id}: ranking of {len(rows)} sample agencies")
+    console.print(
+        f"[bold]done[/] in {time.monotonic() - started:.0f} s: {report.pages} pages; "
+        f"failures by class: {_failure_text(report.failures)}"
+    )
+    console.print(f"[bold]rankings[/]  {rankings}")
+    console.print(f"[bold]report[/]    {index}")
+    console.print(f"[bold]store[/]     {db_path}  (try: egov-crawl score revenue --db {db_path})")
+
+
+def _failure_text(failures: dict[str, dict[str, int]]) -> str:
+    parts = [f"{source} {cls} ×{n}" for source, classes in failures.items() for cls, n in sorted(classes.items())]
+    return ", ".join(parts) or "none"

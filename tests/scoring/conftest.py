@@ -14,6 +14,10 @@ from typing import Any
 
 import pytest
 
+from egov_crawl.probes.dns import Nameserver
+from egov_crawl.probes.net import ProbeConfig
+from egov_crawl.probes.runner import probe
+from egov_crawl.registry import load_registry
 from egov_crawl.scoring.engine import AgencyScore, score_run
 from egov_crawl.scoring.facts import CrawlFacts, LinkFacts, PageFacts, SiteFacts
 from egov_crawl.testbed.pytest_plugin import TestbedHandle
@@ -71,11 +75,27 @@ class Scored:
 
 @pytest.fixture(scope="session")
 def scored(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> Scored:
-    """Every sample agency and the crawler-blocking hostile site, crawled once and scored (run 1)."""
+    """Every sample agency and the crawler-blocking hostile site, crawled and probed once, scored (run 1).
+
+    The browser phase is left out here (about 200 s for 23 sites on two cores); the acceptance test compares
+    browser indicators as soon as a fixture adds browser facts to the run.
+    """
     tmp = tmp_path_factory.mktemp("scoring-crawl")
     slugs = [s["slug"] for s in testbed.manifest["sites"]] + [BLOCKING]
     crawl_testbed(testbed, slugs, tmp, max_pages=1000, polite=False)
     url = f"sqlite:///{tmp / 'c.db'}"
+    assert testbed.dns_port is not None
+    probe(
+        load_registry(testbed.registry_path),
+        slugs,
+        db_url=url,
+        run_id=1,
+        hostmap=testbed.hostmap,
+        ca_file=testbed.ca_pem,
+        dns_server=Nameserver("127.0.0.1", testbed.dns_port),
+        trust_anchors=testbed.state["dns_trust_anchors"],
+        config=ProbeConfig(request_timeout=3.0, connect_timeout=2.0, host_timeout=25.0, sample_interval=0.05),
+    )
     scores = {s.agency_id: s for s in score_run(url, 1, as_of=AS_OF)}
     return Scored(tmp / "c.db", url, testbed.manifest, scores, slugs)
 

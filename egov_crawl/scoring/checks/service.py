@@ -230,6 +230,12 @@ def faq(site: SiteFacts) -> Finding:
     return Finding.passed(match_evidence(match))
 
 
+def _not_loaded(journey: dict[str, object]) -> bool:
+    steps = journey.get("steps") or []
+    first = steps[0] if isinstance(steps, list) and steps else {}
+    return isinstance(first, dict) and not first.get("ok") and "net::ERR_" in str(first.get("error") or "")
+
+
 def _eservice_starts(site: SiteFacts) -> list[str]:
     """Pages under an e-service path (lexicon SRV-06 paths) that carry a form: services that can be started."""
     patterns = load_lexicon().paths.get("SRV-06", ())
@@ -259,7 +265,9 @@ def transactional_eservices(site: SiteFacts) -> Finding:
     without journeys, PASS when at least one e-service can be started online, FAIL when a complete crawl found
     none; NOT_OBSERVED when neither could tell.
     """
-    journeys = [b for b in site.browser_of("journey") if not b.error_class]
+    # A journey whose first page did not load (net::ERR_…, e.g. a certificate the browser rightly refused)
+    # observed nothing about the e-service itself.
+    journeys = [b for b in site.browser_of("journey") if not b.error_class and not _not_loaded(b.payload)]
     if journeys:
         done = [j for j in journeys if j.payload.get("ok")]
         data = {"journeys": len(journeys), "completed": len(done)}
