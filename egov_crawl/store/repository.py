@@ -593,3 +593,24 @@ def probe_facts(session: Session, run_id: int, agency_id: str | None = None) -> 
     if agency_id is not None:
         query = query.where(ProbeFact.agency_id == agency_id)
     return list(session.scalars(query.order_by(ProbeFact.agency_id, ProbeFact.host, ProbeFact.kind)))
+
+
+# --- report (egov_crawl.report): what the HTML reports and `summary` read across a run ----------------------
+
+
+def finding_outcome_counts(session: Session, run_id: int, agency_ids: Iterable[str]) -> dict[str, dict[str, int]]:
+    """check_id → {outcome: number of agencies}, over the given agencies' findings of a run."""
+    from egov_crawl.store.models import Finding
+
+    ids = list(agency_ids)
+    counts: dict[str, dict[str, int]] = {}
+    if not ids:
+        return counts
+    rows = session.execute(
+        select(Finding.check_id, Finding.outcome, func.count())
+        .where(Finding.run_id == run_id, Finding.agency_id.in_(ids))
+        .group_by(Finding.check_id, Finding.outcome)
+    ).all()
+    for check_id, outcome, n in rows:
+        counts.setdefault(str(check_id), {})[str(outcome)] = int(n)
+    return counts

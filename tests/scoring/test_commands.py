@@ -59,6 +59,19 @@ def test_a_formula_in_an_agency_name_is_neutralised_in_csv(scored_copy: str) -> 
     assert "'" + evil in cells and evil not in cells
 
 
+def test_rank_by_pillar_cohort_and_parent(scored_copy: str) -> None:
+    base = ["--db", scored_copy, "--run", "1", "-f", "json"]
+    by_openness = json.loads(invoke("rank", "--pillar", "openness", *base))
+    values = [r["openness"] for r in by_openness if r["openness"] is not None]
+    assert values == sorted(values, reverse=True)
+    enterprises = json.loads(invoke("rank", "--cohort", "state-enterprise", *base))
+    assert [r["id"] for r in enterprises] == ["tat"] and enterprises[0]["rank"] in (1, None)
+    grouped = json.loads(invoke("rank", "--group-by", "parent", *base))
+    assert sorted(r["id"] for r in grouped) == sorted(r["id"] for r in by_openness)
+    parents = [r["parent"] for r in grouped]
+    assert parents == sorted(parents, key=lambda p: (p is None, p or ""))  # ranked within each parent
+
+
 def test_explain_prints_the_outcome_evidence_and_docstring(scored_copy: str) -> None:
     out = invoke("explain", "dbd", "opn-12", "--db", scored_copy, "--run", "1")
     spec = all_checks()["OPN-12"]
