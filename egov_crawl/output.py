@@ -35,6 +35,8 @@ class Column(Generic[T]):
     justify: str = "left"
 
 
+WIDE_OUTPUT = 200  # characters per line for tables written to files and pipes
+
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -65,16 +67,21 @@ def render(
     """Write rows to ``out`` (a file) or stdout when ``out`` is None or ``-``."""
     records = [{c.name: c.get(row) for c in columns} for row in rows]
     if fmt is Format.TABLE:
+        # A table is for reading: columns empty in every row are left out (CSV and JSON keep them all).
+        shown = [c for c in columns if any(r[c.name] not in (None, "") for r in records)] if records else columns
         table = Table(title=title)
-        for column in columns:
+        for column in shown:
             table.add_column(column.name, justify=column.justify)  # type: ignore[arg-type]
         for record in records:
-            table.add_row(*(_cell_text(record[c.name]) for c in columns))
+            table.add_row(*(_cell_text(record[c.name]) for c in shown))
         if out is None or str(out) == "-":
-            Console().print(table)
+            # On a terminal Rich fits the terminal; piped (less, a log file) a narrow default would wrap every
+            # cell, so give it room instead.
+            console = Console()
+            (console if console.is_terminal else Console(width=WIDE_OUTPUT)).print(table)
         else:
             with out.open("w", encoding="utf-8") as handle:
-                Console(file=handle, width=200).print(table)
+                Console(file=handle, width=WIDE_OUTPUT).print(table)
         return
     buffer = io.StringIO()
     if fmt is Format.CSV:

@@ -158,7 +158,7 @@ def _browser(site: Site) -> dict[str, Any]:
         "axe_violations": sorted(rules),
         "mobile_overflow": not q.responsive,
         "viewport_meta": q.responsive,
-        "consent_banner": q.consent_banner and not q.js_only,
+        "consent_banner": q.consent_banner,
         "trackers_before_consent": q.trackers_before_consent,
         "third_party_cookies_before_consent": q.trackers_before_consent,
         "js_only": q.js_only,

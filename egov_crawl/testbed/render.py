@@ -74,7 +74,9 @@ b.hidden=true;};})();
 APP_JS = """
 (function(){var app=document.getElementById('app');var p=location.pathname;if(p.slice(-1)!=='/')p+='/';
 fetch('/_content'+p+'index.json').then(function(r){return r.json();}).then(function(d){
-app.innerHTML=d.html;document.documentElement.lang=d.lang;});})();
+app.innerHTML=d.html;document.documentElement.lang=d.lang;
+if(d.consent){var c=document.createElement('div');c.innerHTML=d.consent;document.body.appendChild(c.firstChild);
+var s=document.createElement('script');s.textContent=d.consent_js;document.body.appendChild(s);}});})();
 """
 
 
@@ -252,7 +254,7 @@ def _body(site: Site, page: Page) -> str:
     )
 
 
-def _consent(site: Site) -> str:
+def _consent_banner(site: Site) -> str:
     if not site.quality.consent_banner:
         return ""
     return (
@@ -260,8 +262,12 @@ def _consent(site: Site) -> str:
         "และขอความยินยอมก่อนใช้คุกกี้เพื่อการวิเคราะห์ ตามพระราชบัญญัติคุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562</p>"
         '<button type="button" id="cookie-accept">ยอมรับคุกกี้</button> '
         '<button type="button" id="cookie-reject">ปฏิเสธคุกกี้ที่ไม่จำเป็น</button></div>'
-        f"<script>{_CONSENT_JS}</script>"
     )
+
+
+def _consent(site: Site) -> str:
+    banner = _consent_banner(site)
+    return f"{banner}<script>{_CONSENT_JS}</script>" if banner else ""
 
 
 def page_body_html(site: Site, page: Page) -> str:
@@ -282,4 +288,8 @@ def page_html(site: Site, page: Page) -> bytes:
 
 
 def content_json(site: Site, page: Page) -> bytes:
-    return json.dumps({"title": page.title, "lang": page.lang, "html": _body(site, page)}, ensure_ascii=False).encode()
+    # The JavaScript-only site's consent manager arrives with the content, as a CMP script would insert it.
+    content = {"title": page.title, "lang": page.lang, "html": _body(site, page)}
+    if site.quality.consent_banner:
+        content |= {"consent": _consent_banner(site), "consent_js": _CONSENT_JS}
+    return json.dumps(content, ensure_ascii=False).encode()
