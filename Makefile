@@ -9,8 +9,8 @@ STAMP := $(VENV)/.egov-crawl-installed
 
 # Chromium and Thai fonts for the browser checks; certutil to trust the testbed CA in Chromium.
 RUNTIME_DEBS := chromium fonts-thai-tlwg libnss3-tools
-# A real PostgreSQL server for the store tests (started by the test setup, never a mock).
-TEST_DEBS := $(RUNTIME_DEBS) postgresql
+# Real PostgreSQL and Redis servers for the store and scale-out tests (started by the test setup, never mocks).
+TEST_DEBS := $(RUNTIME_DEBS) postgresql redis-server
 
 .PHONY: demo test lint typecheck install system-deps system-deps-test bench clean
 
@@ -43,9 +43,16 @@ system-deps:
 system-deps-test:
 	scripts/system-deps.sh $(TEST_DEBS)
 
+# The five benchmarks of issue 12 in a fixed order (growth reads browser's result), then any other bench/*.py;
+# the first failure stops the target with its name. Each prints its ratio next to its goal (docs/benchmarks.md).
+BENCH_ORDER := crawl browser scoring probes growth
 bench: install system-deps
-	@if ls bench/*.py >/dev/null 2>&1; then for b in bench/*.py; do $(BIN)/python $$b || exit 1; done; \
-	else echo "no benchmarks yet"; fi
+	@set -e; others=$$(ls bench/*.py | sed 's|bench/||; s|\.py$$||' | grep -v '^_' | grep -vxF -f <(printf '%s\n' $(BENCH_ORDER)) || true); \
+	for b in $(BENCH_ORDER) $$others; do \
+	  echo "=== bench/$$b.py"; start=$$(date +%s); \
+	  $(BIN)/python bench/$$b.py || { echo "=== bench/$$b.py FAILED"; exit 1; }; \
+	  echo "=== bench/$$b.py done in $$(( $$(date +%s) - start )) s"; \
+	done
 
 clean:
 	rm -rf $(VENV) demo-out .mypy_cache .ruff_cache .pytest_cache

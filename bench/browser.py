@@ -1,85 +1,204 @@
-"""Browser throughput: pages per minute that ``egov-crawl browse`` observes on the testbed (render facts, axe-core,
-vitals, forms, two screenshots per page), plus its journeys and site searches.
+"""Browser throughput: ``egov-crawl browse`` pages/minute (render facts, axe-core, vitals, forms, two screenshots
+per page, plus journeys and site searches) vs the Lighthouse CLI on the same testbed pages, in one run.
 
-    python bench/browser.py [--sites revenue,dop,rid,tat,nso,cgd,dft] [--contexts 2]
+    python bench/browser.py [--sites revenue,dop,rid,tat,nso,cgd,dft] [--contexts N] [--lighthouse-pages 8]
 
-The testbed runs as in the tests (``python -m egov_crawl.testbed serve`` in its own process); ``browse`` runs in
-this process against a fresh SQLite store. Prints pages/min and jobs/min and writes bench/results/browser.json.
-The Lighthouse comparison of issue 12 needs ``npx lighthouse``; without it that part is skipped with a note.
+The testbed runs in its own process; ``browse`` runs in this process against a fresh SQLite store and is timed
+end to end (its journeys and searches included, so the ratio is conservative). Lighthouse (npm ``lighthouse``,
+installed into bench/.node/ on first use) then audits the first ``--lighthouse-pages`` of the page URLs browse
+observed, one after another as its CLI does, against a Chromium we start with the testbed's host map and a HOME
+that trusts the testbed CA (Lighthouse splits ``--chrome-flags`` on spaces, which breaks the host-resolver rules,
+so it connects with ``--port`` instead). Goal: browse ≥ 5× Lighthouse's pages/minute.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
+import contextlib
+import os
 import shutil
-import sys
+import socket
+import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, Timer, peak_rss_mb, report, testbed
+from sqlalchemy import select
 
-from egov_crawl.browser.runner import browse  # noqa: E402
-from egov_crawl.registry import load_registry  # noqa: E402
-from egov_crawl.testbed.pytest_plugin import (  # noqa: E402
-    handle_from_state,
-    start_server_process,
-    stop_server_process,
-    wait_for_state,
-)
+from egov_crawl.browser.runner import browse
+from egov_crawl.browser.session import find_chromium, prepare_trust_home
+from egov_crawl.hostmap import HostMap
+from egov_crawl.registry import load_registry
+from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.models import BrowserFact
+
+NODE_DIR = ROOT / "bench" / ".node"
+LIGHTHOUSE = NODE_DIR / "node_modules" / ".bin" / "lighthouse"
+GOAL = 5.0
+CHROME_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def ensure_lighthouse() -> str | None:
+    """The Lighthouse CLI path, installed from the npm registry when missing; None (and why) if impossible."""
+    if LIGHTHOUSE.exists():
+        return None
+    if shutil.which("npm") is None:
+        return "npm is not installed (apt-get install npm)"
+    print(f"installing Lighthouse into {NODE_DIR.relative_to(ROOT)} (npm install lighthouse) …", flush=True)
+    NODE_DIR.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        ["npm", "install", "--prefix", str(NODE_DIR), "lighthouse", "--no-audit", "--no-fund"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not LIGHTHOUSE.exists():
+        return f"npm install lighthouse failed: {(result.stderr or result.stdout).strip()[-300:]}"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def debug_chromium(hostmap: HostMap, ca_pem: Path, tmp: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """A headless Chromium with a DevTools port, the testbed's host map and CA; yields (port, env)."""
+    home = prepare_trust_home(ca_pem, tmp / "home")
+    env = {**os.environ, "HOME": str(home), "CHROME_PATH": str(find_chromium().path)}
+    port = free_port()
+    command = [
+        env["CHROME_PATH"],
+        *CHROME_FLAGS,
+        f"--remote-debugging-port={port}",
+        f"--user-data-dir={tmp / 'profile'}",
+        f"--host-resolver-rules={hostmap.chromium_resolver_rules()}",
+        "about:blank",
+    ]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            time.sleep(0.2)
+        yield port, env
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def run_lighthouse(urls: list[str], port: int, env: dict[str, str], tmp: Path) -> tuple[int, float, list[str]]:
+    """Audit ``urls`` one by one (performance = vitals + screenshots, accessibility = axe, best practices);
+    returns (pages audited without a runtime error, seconds, errors)."""
+    ok, errors = 0, []
+    with Timer() as timer:
+        for n, url in enumerate(urls):
+            out = tmp / f"lh-{n}.json"
+            result = subprocess.run(
+                [
+                    str(LIGHTHOUSE),
+                    url,
+                    f"--port={port}",
+                    "--quiet",
+                    "--output=json",
+                    f"--output-path={out}",
+                    "--only-categories=performance,accessibility,best-practices",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode == 0:
+                ok += 1
+            else:
+                errors.append(f"{url}: {result.stderr.strip().splitlines()[-1:] or result.returncode}")
+    return ok, timer.seconds, errors
+
+
+def browsed_page_urls(db_url: str) -> list[str]:
+    with session_factory(open_store(db_url))() as session:
+        rows = session.execute(select(BrowserFact.url).where(BrowserFact.kind == "page").order_by(BrowserFact.id))
+        return list(dict.fromkeys(row[0] for row in rows))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sites", default="revenue,dop,rid,tat,nso,cgd,dft")
-    parser.add_argument("--contexts", type=int, default=2)
+    parser.add_argument("--contexts", type=int, default=None, help="browse contexts (default: browse's default)")
+    parser.add_argument("--lighthouse-pages", type=int, default=8)
     args = parser.parse_args()
     sites = [s for s in args.sites.split(",") if s]
-    with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
-        state_dir = Path(tmp) / "testbed"
-        state_dir.mkdir()
-        process = start_server_process(state_dir, "--no-hostile")
-        try:
-            testbed = handle_from_state(state_dir, wait_for_state(process, state_dir))
-            started = time.monotonic()
+    options = {} if args.contexts is None else {"contexts": args.contexts}
+    with testbed("--no-hostile") as tb, tempfile.TemporaryDirectory(prefix="bench-browser-") as directory:
+        tmp = Path(directory)
+        db_url = f"sqlite:///{tmp / 'bench.db'}"
+        with Timer() as timer:
             summary = browse(
-                load_registry(testbed.registry_path),
+                load_registry(tb.registry_path),
                 sites,
-                db_url=f"sqlite:///{Path(tmp) / 'bench.db'}",
+                db_url=db_url,
                 run_id=None,
-                hostmap=testbed.hostmap,
-                ca_file=testbed.ca_pem,
-                evidence_dir=Path(tmp) / "evidence",
-                contexts=args.contexts,
+                hostmap=tb.hostmap,
+                ca_file=tb.ca_pem,
+                evidence_dir=tmp / "evidence",
+                **options,  # type: ignore[arg-type]
             )
-            seconds = time.monotonic() - started
-        finally:
-            stop_server_process(process)
+        browse_rate = summary.pages / timer.seconds * 60
+        print(
+            f"browse: {summary.pages} pages + {summary.jobs - summary.pages} journeys/searches in {timer.seconds:.1f} s"
+            f" = {browse_rate:.1f} pages/min, errors {summary.errors or 'none'}",
+            flush=True,
+        )
+        urls = browsed_page_urls(db_url)[: args.lighthouse_pages]
+        why_not = ensure_lighthouse()
+        lighthouse: dict[str, object] = {"skipped": why_not}
+        ratio: float | None = None
+        if why_not is None:
+            with debug_chromium(tb.hostmap, tb.ca_pem, tmp) as (port, env):
+                ok, seconds, errors = run_lighthouse(urls, port, env, tmp)
+            lh_rate = ok / seconds * 60 if ok else 0.0
+            lighthouse = {"pages": len(urls), "ok": ok, "seconds": round(seconds, 1), "errors": errors[:5]}
+            lighthouse["pages_per_minute"] = round(lh_rate, 2)
+            print(f"lighthouse: {ok}/{len(urls)} pages in {seconds:.1f} s = {lh_rate:.1f} pages/min", flush=True)
+            ratio = browse_rate / lh_rate if lh_rate else None
+        else:
+            print(f"note: the Lighthouse comparison is skipped: {why_not}")
     result = {
         "sites": sites,
-        "contexts": args.contexts,
-        "pages": summary.pages,
-        "jobs": summary.jobs,
-        "errors": summary.errors,
-        "seconds": round(seconds, 1),
-        "pages_per_minute": round(summary.pages / seconds * 60, 1),
-        "jobs_per_minute": round(summary.jobs / seconds * 60, 1),
-        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+        "browse": {
+            "contexts": args.contexts or "default",
+            "pages": summary.pages,
+            "jobs": summary.jobs,
+            "errors": summary.errors,
+            "seconds": round(timer.seconds, 1),
+            "pages_per_minute": round(browse_rate, 1),
+        },
+        "lighthouse": lighthouse,
+        "peak_rss_mb_python": round(peak_rss_mb(), 1),
     }
-    print(
-        f"browse: {summary.pages} pages + {summary.jobs - summary.pages} journeys/searches in {seconds:.1f} s "
-        f"= {result['pages_per_minute']} pages/min ({result['jobs_per_minute']} jobs/min), "
-        f"{args.contexts} contexts, errors {summary.errors or 'none'}"
+    lh_text = f"{lighthouse['pages_per_minute']} pages/min" if ratio is not None else f"skipped ({why_not})"
+    report(
+        "browser",
+        result,
+        numbers=f"browse {browse_rate:.1f} pages/min ({summary.pages} pages, {len(sites)} sites); Lighthouse {lh_text}",
+        ratio=ratio,
+        goal=GOAL,
+        note="" if ratio is not None else f"Lighthouse not run: {why_not}",
     )
-    if shutil.which("npx") is None or shutil.which("lighthouse") is None:
-        print("note: Lighthouse not installed (npx lighthouse); the Lighthouse comparison (issue 12) is skipped")
-    out = ROOT / "bench" / "results" / "browser.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from _common import ROOT, PeakSampler, report  # also puts the project on sys.path
 
 LOREM_TH = (
     "กรมได้ดำเนินการตามแผนปฏิบัติราชการประจำปีงบประมาณ พ.ศ. ๒๕๖๘ เพื่อยกระดับการให้บริการประชาชน "
@@ -174,13 +173,16 @@ def main() -> None:
     server = multiprocessing.Process(target=serve, args=(port, args.sites, args.pages), daemon=True)
     server.start()
     time.sleep(1.0)
-    hostmap = HostMap({(f"www.site{s}.test", 80): Target("127.0.0.1", port) for s in range(args.sites)})
+    entries = {(f"www.site{s}.test", 80): Target("127.0.0.1", port) for s in range(args.sites)}
+    hostmap = HostMap(entries, allow_private_networks=True)  # our own loopback server (SSRF guard, netguard.py)
     urls = [f"http://www.site{s}.test/" for s in range(args.sites)]
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            bare_pages, bare_s = run_bare(hostmap.to_json(), urls, Path(tmp), {})
+            with PeakSampler() as bare_mem:
+                bare_pages, bare_s = run_bare(hostmap.to_json(), urls, Path(tmp), {})
             tuned_pages, tuned_s = run_bare(hostmap.to_json(), urls, Path(tmp), TUNED)
-            full_pages, full_s = run_full(hostmap, args.sites, args.pages, Path(tmp))
+            with PeakSampler() as full_mem:
+                full_pages, full_s = run_full(hostmap, args.sites, args.pages, Path(tmp))
     finally:
         server.terminate()
     bare_rate, tuned_rate, full_rate = bare_pages / bare_s, tuned_pages / tuned_s, full_pages / full_s
@@ -188,8 +190,28 @@ def main() -> None:
     print(f"bare Scrapy spider, Scrapy defaults:     {bare_pages} pages in {bare_s:.2f} s = {bare_rate:.0f} pages/s")
     print(f"bare Scrapy spider, same tuning as ours: {tuned_pages} pages in {tuned_s:.2f} s = {tuned_rate:.0f} pages/s")
     print(f"egov-crawl full crawl (facts, store):    {full_pages} pages in {full_s:.2f} s = {full_rate:.0f} pages/s")
-    print(f"ratio full / bare (defaults): {full_rate / bare_rate:.2f} (goal ≥ 0.8)")
+    print(f"peak RSS (this process + crawler process): bare {bare_mem.peak_mb:.0f} MB, full {full_mem.peak_mb:.0f} MB")
     print(f"ratio full / bare (tuned):    {full_rate / tuned_rate:.2f} (the cost of egov-crawl's own work)")
+    report(
+        "crawl",
+        {
+            "sites": args.sites,
+            "pages_per_site": args.pages,
+            "bare": {"pages": bare_pages, "seconds": round(bare_s, 2), "pages_per_second": round(bare_rate, 1)},
+            "bare_tuned": {
+                "pages": tuned_pages,
+                "seconds": round(tuned_s, 2),
+                "pages_per_second": round(tuned_rate, 1),
+            },
+            "full": {"pages": full_pages, "seconds": round(full_s, 2), "pages_per_second": round(full_rate, 1)},
+            "peak_rss_mb": {"bare": round(bare_mem.peak_mb, 1), "full": round(full_mem.peak_mb, 1)},
+            "ratio_vs_tuned_bare": round(full_rate / tuned_rate, 3),
+        },
+        numbers=f"full {full_rate:.0f} pages/s vs bare Scrapy {bare_rate:.0f} pages/s ({full_pages} pages); "
+        f"peak RSS full {full_mem.peak_mb:.0f} MB, bare {bare_mem.peak_mb:.0f} MB",
+        ratio=full_rate / bare_rate,
+        goal=0.8,
+    )
 
 
 if __name__ == "__main__":

@@ -147,9 +147,15 @@ def _mount_optional_apps() -> None:
     from egov_crawl.scoring.commands import mount as mount_scoring
 
     mount_scoring(app)  # score, rank, explain, rescore, history, checks
+    from egov_crawl.report.commands import mount as mount_report
+
+    mount_report(app)  # report, summary
     from egov_crawl.testbed.cli import app as testbed_app
 
     app.add_typer(testbed_app, name="testbed", help="The sample government web: serve it, print its manifest.")
+    from egov_crawl.distributed.command import mount as mount_distributed
+
+    mount_distributed(app)  # enqueue, worker
 
 
 _mount_optional_apps()

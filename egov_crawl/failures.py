@@ -36,6 +36,8 @@ BLOCKED_ADDRESS: Final = "blocked_address"  # a URL, redirect or DNS answer name
 BLOCKED_BY_ROBOTS: Final = "blocked_by_robots"  # robots.txt disallows the URL (RFC 9309)
 OFF_SCOPE: Final = "off_scope"  # not one of the agency's hosts
 UNSUPPORTED_SCHEME: Final = "unsupported_scheme"  # not http(s)
+IGNORED: Final = "ignored"  # a Scrapy middleware dropped the request for another reason
+CANCELLED: Final = "cancelled"  # the download was cancelled (a signal handler, the per-site budget)
 
 # --- what answered was not the site ----------------------------------------------------------------------------
 HTTP_ERROR: Final = "http_error"  # prefix: "http_error:<status>" for a final status >= 400 (probes)
@@ -63,7 +65,7 @@ TLS_SELF_SIGNED: Final = "self-signed"  # X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
 TLS_UNTRUSTED: Final = "untrusted"  # 19, 20, 21: the chain does not end at a trusted root
 TLS_HOSTNAME_MISMATCH: Final = "hostname-mismatch"  # X509_V_ERR_HOSTNAME_MISMATCH (62), service_identity
 TLS_HANDSHAKE: Final = "handshake-failed"  # no common protocol/cipher, or the peer aborted the handshake
-TLS_VERIFY_FAILED: Final = "verify-failed"  # verification failed for a reason not listed above
+TLS_VERIFY_FAILED: Final = "verify-failed"  # verification failed; the collector could not tell why (crawler)
 
 # OpenSSL X509_V_ERR_* codes (include/openssl/x509_vfy.h) -> reasons. Python's ssl and pyOpenSSL both report them.
 VERIFY_REASONS: Final[dict[int, str]] = {
@@ -119,8 +121,8 @@ def verify_reason(code: int | None, message: str = "") -> str:
 FIXED_CLASSES: Final = (
     DNS_ERROR, CONNECT_TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, TIMEOUT, DATA_LOSS, TOO_LARGE,
     DECOMPRESSION_BOMB, REDIRECT_LOOP, TOO_MANY_REDIRECTS, URL_TRAP, SITE_TIMEOUT, BLOCKED_ADDRESS,
-    BLOCKED_BY_ROBOTS, OFF_SCOPE, UNSUPPORTED_SCHEME, BLOCKED, RATE_LIMITED, SERVER_ERROR, LOGIN_WALL, JS_ONLY,
-    PARSE_RECOVERED, CHARSET_DETECTED, OK, CRASH, NAVIGATION, SCRIPT, ERROR,
+    BLOCKED_BY_ROBOTS, OFF_SCOPE, UNSUPPORTED_SCHEME, IGNORED, CANCELLED, BLOCKED, RATE_LIMITED, SERVER_ERROR,
+    LOGIN_WALL, JS_ONLY, PARSE_RECOVERED, CHARSET_DETECTED, OK, CRASH, NAVIGATION, SCRIPT, ERROR,
 )  # fmt: skip
 PREFIXED_CLASSES: Final = (TLS_ERROR, HTTP_ERROR)
 

@@ -7,6 +7,11 @@ header and the TLS SNI keep the real name; only the TCP connect goes to the mapp
 
 A ``strict`` map refuses every name it does not know, which keeps tests hermetic: a typo can never leak
 into a real DNS lookup.
+
+Mapped targets on loopback or private addresses are refused by the collectors' SSRF guard
+(``egov_crawl.netguard``) unless the map says ``allow_private_networks``: the testbed and the WARC replay set it
+when they build their maps; a map written by hand must set it (or the operator passes
+``--allow-private-networks``) to reach its own network on purpose.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ class HostMap:
     strict: bool = True
     # A port where nothing listens: unmapped ports of mapped hosts go here so they fail as "refused".
     closed_port: int | None = None
+    # The operator's explicit permission to connect to the non-public targets *of this map* (never to a
+    # non-public address learned from the network: a DNS answer, a redirect, an IP literal in a link).
+    allow_private_networks: bool = False
 
     def resolve(self, host: str, port: int) -> Target | None:
         """Where to connect for ``host:port``; None when the map does not know the host at all."""
@@ -73,6 +81,7 @@ class HostMap:
         return {
             "strict": self.strict,
             "closed_port": self.closed_port,
+            "allow_private_networks": self.allow_private_networks,
             "entries": [
                 {"host": h, "port": p, "ip": t.ip, "target_port": t.port} for (h, p), t in sorted(self.entries.items())
             ],
@@ -81,7 +90,12 @@ class HostMap:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> HostMap:
         entries = {(e["host"], int(e["port"])): Target(e["ip"], int(e["target_port"])) for e in data["entries"]}
-        return cls(entries=entries, strict=bool(data.get("strict", True)), closed_port=data.get("closed_port"))
+        return cls(
+            entries=entries,
+            strict=bool(data.get("strict", True)),
+            closed_port=data.get("closed_port"),
+            allow_private_networks=bool(data.get("allow_private_networks", False)),
+        )
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_json(), indent=2), encoding="utf-8")

@@ -24,10 +24,12 @@ from typing import Literal, TypedDict
 FactKind = Literal["page", "axe", "forms", "journey", "search", "screenshot"]
 FACT_KINDS: tuple[FactKind, ...] = ("page", "axe", "forms", "journey", "search", "screenshot")
 
-# "timeout": the per-page deadline passed; "crash": the renderer or browser context died; "navigation": Chromium
-# reported a net::ERR_* (the code is in ErrorFact.net_error); "script": an injected script (axe, vitals) failed;
+# The classes of ``egov_crawl.failures`` (one vocabulary with the crawler and the probes): "timeout": the per-page
+# deadline passed; "crash": the renderer or browser context died; a net::ERR_* Chromium reported becomes the
+# shared class it names (``failures.CHROMIUM_NET_ERRORS``: dns_error, tls_error:<reason>, blocked_address …) or
+# else "navigation" (the code is in ErrorFact.net_error); "script": an injected script (axe, vitals) failed;
 # "error": anything else (message recorded).
-ErrorClass = Literal["timeout", "crash", "navigation", "script", "error"]
+ErrorClass = str
 ERROR_CLASSES: tuple[ErrorClass, ...] = ("timeout", "crash", "navigation", "script", "error")
 
 # Why a page was browsed (PageFact.role): the home page, a declared e-service, or a crawl sample.

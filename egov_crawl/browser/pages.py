@@ -8,6 +8,7 @@ Thailand figures) and then resized to 360x800 for the mobile facts: one load ins
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 from dataclasses import dataclass
@@ -49,7 +50,8 @@ def site_key(host: str) -> str:
 @dataclass(frozen=True)
 class BrowseLimits:
     navigation_ms: float = 30_000  # page.goto deadline
-    settle_ms: float = 2_000  # extra wait for network idle (JavaScript-rendered content)
+    settle_ms: float = 2_000  # longest extra wait for the network to go quiet (JavaScript-rendered content)
+    quiet_ms: float = 200  # "quiet": no request in flight for this long (Playwright's networkidle waits 500 ms)
     action_ms: float = 5_000  # clicks, fills, screenshots
 
 
@@ -60,11 +62,35 @@ class PageWatcher:
         self.console_errors: list[str] = []
         self.failed: list[str] = []
         self.request_urls: list[str] = []
+        self.in_flight = 0
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self._add(self.console_errors, f"uncaught: {exc}"))
-        page.on("request", lambda request: self.request_urls.append(request.url))
+        page.on("request", self._request)
+        page.on("requestfinished", self._request_done)
         page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
+
+    def _request(self, request: Request) -> None:
+        self.request_urls.append(request.url)
+        self.in_flight += 1
+
+    def _request_done(self, _request: Request) -> None:
+        self.in_flight = max(0, self.in_flight - 1)
+
+    async def settle(self, quiet_ms: float, max_ms: float) -> None:
+        """Wait until no request has been in flight for ``quiet_ms`` (content a script fetches after ``load``,
+        and the requests that content triggers), at most ``max_ms``. Shorter than Playwright's networkidle
+        (500 ms quiet, bench/browser.py): a fetch chain on a page shows as back-to-back requests, so a 200 ms
+        quiet window still sees the JavaScript-only site's content and its consent script."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max_ms / 1000
+        quiet_since = loop.time()
+        while loop.time() < deadline:
+            if self.in_flight:
+                quiet_since = loop.time()
+            elif loop.time() - quiet_since >= quiet_ms / 1000:
+                return
+            await asyncio.sleep(0.025)
 
     @staticmethod
     def _add(bucket: list[str], text: str) -> None:
@@ -76,6 +102,7 @@ class PageWatcher:
             self._add(self.console_errors, message.text)
 
     def _request_failed(self, request: Request) -> None:
+        self._request_done(request)
         failure = request.failure or "failed"
         if "BLOCKED_BY_CLIENT" not in failure:  # our own aborts are reported by the guard, not as failures
             self._add(self.failed, f"{request.url} {failure}")
@@ -161,8 +188,7 @@ async def observe_page(
         watcher = PageWatcher(page)
         await page.add_init_script(assets.script("vitals"))
         response = await page.goto(target.url, wait_until="load", timeout=limits.navigation_ms)
-        with contextlib.suppress(Exception):  # a page that keeps polling is still observed as it is
-            await page.wait_for_load_state("networkidle", timeout=limits.settle_ms)
+        await watcher.settle(limits.quiet_ms, limits.settle_ms)  # a page that keeps polling is observed as it is
         static_html = b""
         if response is not None:
             try:

@@ -15,6 +15,7 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from egov_crawl import failures
 from egov_crawl.browser.facts import ErrorClass, ErrorFact, FactKind
 
 NET_ERROR_RE = re.compile(r"net::(ERR_[A-Z0-9_]+)")
@@ -37,7 +38,7 @@ def classify(exc: BaseException) -> tuple[ErrorClass, str | None]:
         return "timeout", None
     net = NET_ERROR_RE.search(message)
     if net:
-        return "navigation", net.group(1)
+        return failures.CHROMIUM_NET_ERRORS.get(net.group(1), failures.NAVIGATION), net.group(1)
     if isinstance(exc, PlaywrightError) and any(marker in message for marker in CRASH_MARKERS):
         return "crash", None
     return "error", None

@@ -25,6 +25,7 @@ from egov_crawl import __version__
 from egov_crawl.browser.evidence import Evidence
 from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
 from egov_crawl.browser.facts import FactKind
+from egov_crawl.browser.guard import AddressGuard
 from egov_crawl.browser.journeys import run_journey
 from egov_crawl.browser.pages import DESKTOP, BrowseLimits, observe_page
 from egov_crawl.browser.rows import Collected, FactRow
@@ -125,9 +126,13 @@ class _Pool:
     job_timeout_s: float
     pages_per_context: int
     store: Callable[[Job, list[FactRow]], None]
+    hostmap: HostMap | None = None
 
-    async def _new_context(self) -> BrowserContext:
-        return await self.browser.new_context(viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok")
+    async def _new_context(self) -> tuple[BrowserContext, AddressGuard]:
+        context = await self.browser.new_context(viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok")
+        guard = AddressGuard(self.hostmap)
+        await guard.install(context)  # SSRF guard on every request of the context
+        return context, guard
 
     @staticmethod
     async def _close(context: BrowserContext | None) -> None:
@@ -138,6 +143,7 @@ class _Pool:
 
     async def worker(self) -> None:
         context: BrowserContext | None = None
+        guard = AddressGuard(self.hostmap)
         used = 0
         while True:
             try:
@@ -148,13 +154,14 @@ class _Pool:
             try:
                 if context is None or used >= self.pages_per_context:
                     await self._close(context)
-                    context, used = await self._new_context(), 0
+                    (context, guard), used = await self._new_context(), 0
                 used += 1
                 await asyncio.wait_for(_run_job(job, context, self.evidence, self.limits, out), self.job_timeout_s)
             except Exception as exc:  # isolated per job: recorded, then the next job runs
                 out.fail_missing(exc, job.kind)
                 await self._close(context)  # a timed-out or crashed page may still hold the context
                 context = None
+            guard.mark_refusals(out.rows)
             self.store(job, out.rows)
         await self._close(context)
 
@@ -176,7 +183,7 @@ async def _browse_async(
     for job in jobs:
         queue.put_nowait(job)
     async with browser_session(hostmap=hostmap, ca_pem=ca_file, executable=executable) as browser:
-        pool = _Pool(browser, queue, evidence, limits, job_timeout_s, pages_per_context, store)
+        pool = _Pool(browser, queue, evidence, limits, job_timeout_s, pages_per_context, store, hostmap)
         await asyncio.gather(*(pool.worker() for _ in range(max(1, contexts))))
 
 

@@ -29,6 +29,7 @@ from playwright.async_api import Browser, async_playwright
 
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
+from egov_crawl.netguard import mapped_target_allowed
 
 CHROMIUM_ENV = "EGOV_CRAWL_CHROMIUM"
 INSTALL_HINT = "install it with 'apt-get install chromium' (Debian) or 'playwright install chromium'"
@@ -164,6 +165,15 @@ def find_chromium(explicit: str | Path | None = None) -> BrowserExecutable:
     )
 
 
+_PRIVATE_IPV4_PATTERNS = (
+    ["0.*", "10.*", "127.*", "169.254.*", "192.168.*", "192.0.0.*", "198.18.*", "198.19.*"]
+    + [f"172.{n}.*" for n in range(16, 32)]
+    + [f"100.{n}.*" for n in range(64, 128)]
+    + [f"{n}.*" for n in range(224, 256)]
+)
+PRIVATE_LITERAL_RULES = ", ".join(f"MAP {pattern} ~NOTFOUND" for pattern in _PRIVATE_IPV4_PATTERNS)
+
+
 def launch_args(hostmap: HostMap | None) -> list[str]:
     """Chromium command-line flags: the headless set, plus the host map when there is one.
 
@@ -171,8 +181,16 @@ def launch_args(hostmap: HostMap | None) -> list[str]:
     where the map says and, through its final ``MAP * ~NOTFOUND``, nowhere else.
     """
     args = list(HEADLESS_FLAGS)
+    if hostmap is None:
+        # SSRF guard for the hops page.route does not see (redirects): Chromium never resolves a non-public IPv4
+        # literal (RFC 6890 ranges; names resolved by DNS are the documented limit, docs/reliability.md).
+        args.append(f"--host-resolver-rules={PRIVATE_LITERAL_RULES}")
     if hostmap is not None:
-        args.append(f"--host-resolver-rules={hostmap.chromium_resolver_rules()}")
+        allowed = {key: t for key, t in hostmap.entries.items() if mapped_target_allowed(hostmap, t)}
+        closed = hostmap.closed_port if hostmap.allow_private_networks else None
+        # SSRF guard (egov_crawl/netguard.py): non-public targets reach Chromium only when the map allows them.
+        safe = HostMap(allowed, hostmap.strict, closed, hostmap.allow_private_networks)
+        args.append(f"--host-resolver-rules={safe.chromium_resolver_rules()}")
     return args
 
 

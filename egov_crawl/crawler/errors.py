@@ -1,7 +1,11 @@
 """Download failures as short, stable error classes (``dns_error``, ``tls_error:<reason>``, ``timeout`` …).
 
-The same vocabulary as the probes (store ``error_class`` columns), so a check can say *why* a page was not
-observed — a failure to observe is never scored as a pass or a fail (design brief §3).
+The classes are those of ``egov_crawl.failures``, the one vocabulary of every collector, so a check can say *why*
+a page was not observed — a failure to observe is never scored as a pass or a fail (design brief §3).
+
+TLS: pyOpenSSL reports a failed chain verification as the bare "certificate verify failed" (the X509_V_ERR code
+is not in the exception), so the crawler says ``tls_error:verify-failed``; the probes' ``tls`` fact of the same
+host carries the precise reason (``self-signed``, ``expired``…). A hostname mismatch is precise in both.
 """
 
 from __future__ import annotations
@@ -21,9 +25,11 @@ from scrapy.exceptions import (
 from twisted.internet import error as twisted_error
 from twisted.internet.defer import TimeoutError as DeferredTimeoutError
 
-ROBOTS_BLOCKED = "blocked_by_robots"
-ADDRESS_BLOCKED = "blocked_address"
-OFF_SCOPE = "off_scope"
+from egov_crawl import failures
+
+ROBOTS_BLOCKED = failures.BLOCKED_BY_ROBOTS
+ADDRESS_BLOCKED = failures.BLOCKED_ADDRESS
+OFF_SCOPE = failures.OFF_SCOPE
 
 
 class BlockedAddress(IgnoreRequest):
@@ -59,10 +65,11 @@ def _tls_reason(exc: BaseException) -> str | None:
         # pyOpenSSL: Error([('SSL routines', '', 'certificate verify failed')])
         args: Any = exc.args[0] if exc.args else None
         if isinstance(args, list) and args and isinstance(args[-1], tuple):
-            return _slug(str(args[-1][-1]))
+            reason = _slug(str(args[-1][-1]))
+            return failures.TLS_VERIFY_FAILED if reason == "certificate-verify-failed" else reason
         return _slug(str(exc)) if str(exc) else "handshake-failed"
     if module.startswith("service_identity"):
-        return "hostname-mismatch"
+        return failures.TLS_HOSTNAME_MISMATCH
     return None
 
 
@@ -75,25 +82,25 @@ def classify(exc: BaseException) -> str:
         if "robots.txt" in message:
             return ROBOTS_BLOCKED
         # HttpCompressionMiddleware: the decompressed body went past DOWNLOAD_MAXSIZE (a gzip bomb, or just big).
-        return "too_large" if "MAXSIZE" in message.upper() else "ignored"
+        return failures.TOO_LARGE if "MAXSIZE" in message.upper() else failures.IGNORED
     for current in _chain(exc):
         tls = _tls_reason(current)
         if tls:
-            return f"tls_error:{tls}"
+            return failures.tls_error(tls)
     for current in _chain(exc):
         if isinstance(current, (CannotResolveHostError, twisted_error.DNSLookupError)):
-            return "dns_error"
+            return failures.DNS_ERROR
         if isinstance(current, (DownloadConnectionRefusedError, twisted_error.ConnectionRefusedError)):
-            return "connection_refused"
+            return failures.CONNECTION_REFUSED
         if isinstance(current, twisted_error.TCPTimedOutError):
-            return "connect_timeout"
+            return failures.CONNECT_TIMEOUT
         if isinstance(current, (DownloadTimeoutError, DeferredTimeoutError, twisted_error.TimeoutError)):
-            return "timeout"
+            return failures.TIMEOUT
         if isinstance(current, DownloadCancelledError):
-            return "too_large" if "size" in str(current).lower() else "cancelled"
+            return failures.TOO_LARGE if "size" in str(current).lower() else failures.CANCELLED
         if isinstance(current, ResponseDataLossError):
-            return "data_loss"
+            return failures.DATA_LOSS
     for current in _chain(exc):
         if isinstance(current, (twisted_error.ConnectionLost, twisted_error.ConnectionDone, ConnectionResetError)):
-            return "connection_reset"
+            return failures.CONNECTION_RESET
     return _slug(type(exc).__name__)

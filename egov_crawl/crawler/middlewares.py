@@ -18,7 +18,8 @@ from twisted.internet.defer import Deferred
 from w3lib.url import safe_url_string
 
 from egov_crawl.crawler.errors import BlockedAddress, classify
-from egov_crawl.crawler.resolver import BLOCK_PRIVATE_SETTING, HOSTMAP_SETTING, is_public_address
+from egov_crawl.crawler.resolver import BLOCK_PRIVATE_SETTING, HOSTMAP_SETTING, hostmap_from_setting
+from egov_crawl.netguard import refusal
 from egov_crawl.spiders.sitefacts import parse_robots
 
 logger = logging.getLogger(__name__)
@@ -125,24 +126,27 @@ class RecordingRobotsTxtMiddleware(RobotsTxtMiddleware):
 
 
 class PublicAddressMiddleware:
-    """Refuse URLs that name a non-public IP address (10/8, 192.168/16, 127/8, link-local…) when no host map is
-    in use: a public site must not steer the crawler into the operator's network. Names that *resolve* to such
-    addresses are refused by the resolver (``resolver.HostMapResolver``)."""
+    """The crawler's SSRF guard before the download (``egov_crawl.netguard``): refuse a request — a link, a
+    redirect target (redirected requests pass through here again) — whose host is a non-public IP literal, or a
+    host-map name mapped to a non-public address when the map does not allow private networks. Names resolved
+    by real DNS are checked on the answer itself by ``resolver.HostMapResolver``, at connect time."""
 
     def __init__(self, crawler: Crawler) -> None:
-        if crawler.settings.get(HOSTMAP_SETTING) or not crawler.settings.getbool(BLOCK_PRIVATE_SETTING, True):
+        if not crawler.settings.getbool(BLOCK_PRIVATE_SETTING, True):
             raise NotConfigured
         self.crawler = crawler
+        self.hostmap = hostmap_from_setting(crawler.settings.get(HOSTMAP_SETTING))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PublicAddressMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        host = urlsplit(request.url).hostname or ""
-        is_literal = bool(host) and (host[0].isdigit() or ":" in host)
-        if is_literal and not is_public_address(host):
-            raise BlockedAddress(f"{host} is not a public address")
+        parts = urlsplit(request.url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        reason = refusal(parts.hostname or "", port, self.hostmap)
+        if reason:
+            raise BlockedAddress(reason)
 
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -7,7 +7,9 @@ real name while the TCP connection goes to a loopback port (STACK-NOTES, "Scrapy
 
 * With a strict host map, an unknown name fails at once (Twisted turns "no address" into ``DNSLookupError``):
   a typo in a test can never become a real DNS lookup.
-* Without a host map, names go to Scrapy's own ``CachingThreadedResolver`` (the default), and answers that
+* A mapped target on a non-public address is answered only when the map says ``allow_private_networks``
+  (``egov_crawl.netguard``; the middleware has already refused such requests as ``blocked_address``).
+* Names the map does not know go to Scrapy's own ``CachingThreadedResolver`` (the default), and answers that
   point at private, loopback or link-local addresses are dropped when ``EGOV_BLOCK_PRIVATE_ADDRESSES`` is on:
   a public government site must not be able to steer the crawler into the operator's own network
   (server-side request forgery through a redirect or a DNS answer).
@@ -15,7 +17,6 @@ real name while the TCP connection goes to a loopback port (STACK-NOTES, "Scrapy
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +27,7 @@ from twisted.internet.interfaces import IHostnameResolver, IHostResolution, IRes
 from zope.interface import implementer, provider
 
 from egov_crawl.hostmap import HostMap
+from egov_crawl.netguard import is_public_address, mapped_target_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +44,6 @@ def hostmap_from_setting(value: Any) -> HostMap | None:
     if isinstance(value, dict):
         return HostMap.from_json(value)
     raise TypeError(f"{HOSTMAP_SETTING} must be HostMap.to_json() output, not {type(value).__name__}")
-
-
-def is_public_address(host: str) -> bool:
-    """True for a globally routable IP address (RFC 6890 special-purpose registries excluded)."""
-    try:
-        return ipaddress.ip_address(host.split("%", 1)[0]).is_global
-    except ValueError:
-        return False
 
 
 def _address(ip: str, port: int) -> IPv4Address | IPv6Address:
@@ -137,8 +131,11 @@ class HostMapResolver:
             if target is not None or self.hostmap.strict:
                 resolution = _Resolution(hostName)
                 resolutionReceiver.resolutionBegan(resolution)
-                if target is not None:
+                if target is not None and (not self.block_private or mapped_target_allowed(self.hostmap, target)):
+                    # The address checked is the address connected to: no second lookup (DNS rebinding).
                     resolutionReceiver.addressResolved(_address(target.ip, target.port))
+                elif target is not None:
+                    logger.warning("%s is mapped to non-public %s without allow_private_networks", hostName, target.ip)
                 else:
                     logger.debug("%s:%s is not in the strict host map: failing the lookup", hostName, portNumber)
                 resolutionReceiver.resolutionComplete()

@@ -13,6 +13,7 @@ import ssl
 
 import aiohttp
 
+from egov_crawl import failures
 from egov_crawl.probes import facts
 
 
@@ -36,27 +37,9 @@ class ProbeLimitError(Exception):
         self.error_class = error_class
 
 
-# OpenSSL X509_V_ERR_* codes (include/openssl/x509_vfy.h) -> our reasons.
-_VERIFY_REASONS: dict[int, str] = {
-    9: facts.TLS_NOT_YET_VALID,  # X509_V_ERR_CERT_NOT_YET_VALID
-    10: facts.TLS_EXPIRED,  # X509_V_ERR_CERT_HAS_EXPIRED
-    18: facts.TLS_SELF_SIGNED,  # X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
-    19: facts.TLS_UNTRUSTED,  # X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
-    20: facts.TLS_UNTRUSTED,  # X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY
-    21: facts.TLS_UNTRUSTED,  # X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
-    62: facts.TLS_HOSTNAME_MISMATCH,  # X509_V_ERR_HOSTNAME_MISMATCH
-}
-
-
 def verify_reason(error: ssl.SSLCertVerificationError) -> str:
-    """The reason slug of a certificate verification failure."""
-    reason = _VERIFY_REASONS.get(error.verify_code)
-    if reason:
-        return reason
-    message = (error.verify_message or "").lower()
-    if "hostname" in message or "ip address mismatch" in message:
-        return facts.TLS_HOSTNAME_MISMATCH
-    return "-".join(message.replace(",", " ").split())[:48] or "verify-failed"
+    """The reason slug of a certificate verification failure (``egov_crawl.failures.verify_reason``)."""
+    return failures.verify_reason(error.verify_code, error.verify_message or "")
 
 
 def _ssl_reason(error: ssl.SSLError) -> str:

@@ -43,35 +43,55 @@ ALL_KINDS = (*DOMAIN_KINDS, *HOST_KINDS)
 
 # --- error classes ---------------------------------------------------------------------------------------------
 
-DNS_ERROR = "dns_error"  # the name does not resolve (NXDOMAIN, no address, resolver failure)
-CONNECT_TIMEOUT = "connect_timeout"  # TCP connect did not complete in time
-CONNECTION_REFUSED = "connection_refused"  # TCP RST on connect (nothing listens on the port)
-CONNECTION_RESET = "connection_reset"  # the connection dropped mid-response
-TIMEOUT = "timeout"  # connected, but the response (headers or body) did not arrive in time
-TLS_ERROR = "tls_error"  # prefix: "tls_error:<reason>"
-HTTP_ERROR = "http_error"  # prefix: "http_error:<status>" for a final status >= 400
-BLOCKED = "blocked"  # a WAF/CAPTCHA/bot-challenge page answered instead of the site
-BLOCKED_ADDRESS = "blocked_address"  # a redirect or DNS answer pointed at a non-public address (SSRF guard)
-REDIRECT_LOOP = "redirect_loop"  # a redirect chain came back to a URL it had visited
-TOO_MANY_REDIRECTS = "too_many_redirects"  # more than MAX_REDIRECTS hops without repeating
-TOO_LARGE = "too_large"  # the body was larger than the probe's cap (Content-Length or bytes read)
-DECOMPRESSION_BOMB = "decompression_bomb"  # the decoded body grew past the cap while the wire body was small
+# The classes are those of ``egov_crawl.failures`` (one vocabulary for every collector), re-exported here
+# under the names the probes and the scoring checks already use.
+from egov_crawl.failures import (  # noqa: E402
+    BLOCKED,
+    BLOCKED_ADDRESS,
+    CONNECT_TIMEOUT,
+    CONNECTION_REFUSED,
+    CONNECTION_RESET,
+    DECOMPRESSION_BOMB,
+    DNS_ERROR,
+    HTTP_ERROR,
+    REDIRECT_LOOP,
+    TIMEOUT,
+    TLS_ERROR,
+    TLS_EXPIRED,
+    TLS_HANDSHAKE,
+    TLS_HOSTNAME_MISMATCH,
+    TLS_NOT_YET_VALID,
+    TLS_SELF_SIGNED,
+    TLS_UNTRUSTED,
+    TOO_LARGE,
+    TOO_MANY_REDIRECTS,
+    http_error,
+    tls_error,
+)
 
-# Reasons after "tls_error:" (X509 verify codes of OpenSSL, see ``probes.errors``).
-TLS_EXPIRED = "expired"
-TLS_NOT_YET_VALID = "not-yet-valid"
-TLS_SELF_SIGNED = "self-signed"
-TLS_UNTRUSTED = "untrusted"  # chain does not end at a trusted root (unknown issuer)
-TLS_HOSTNAME_MISMATCH = "hostname-mismatch"
-TLS_HANDSHAKE = "handshake-failed"  # no common protocol/cipher, or the peer aborted the handshake
-
-
-def tls_error(reason: str) -> str:
-    return f"{TLS_ERROR}:{reason}"
-
-
-def http_error(status: int) -> str:
-    return f"{HTTP_ERROR}:{status}"
+__all__ = [
+    "BLOCKED",
+    "BLOCKED_ADDRESS",
+    "CONNECTION_REFUSED",
+    "CONNECTION_RESET",
+    "CONNECT_TIMEOUT",
+    "DECOMPRESSION_BOMB",
+    "DNS_ERROR",
+    "HTTP_ERROR",
+    "REDIRECT_LOOP",
+    "TIMEOUT",
+    "TLS_ERROR",
+    "TLS_EXPIRED",
+    "TLS_HANDSHAKE",
+    "TLS_HOSTNAME_MISMATCH",
+    "TLS_NOT_YET_VALID",
+    "TLS_SELF_SIGNED",
+    "TLS_UNTRUSTED",
+    "TOO_LARGE",
+    "TOO_MANY_REDIRECTS",
+    "http_error",
+    "tls_error",
+]  # fmt: skip
 
 
 class TimedOut(TypedDict):

@@ -12,7 +12,6 @@ so the probes still observe headers and redirects (facts first); the TLS failure
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import socket
 import ssl
 import time
@@ -29,6 +28,7 @@ from aiohttp.resolver import DefaultResolver
 
 from egov_crawl import __version__
 from egov_crawl.hostmap import HostMap
+from egov_crawl.netguard import is_public_address, mapped_target_allowed, refusal
 from egov_crawl.probes import facts
 from egov_crawl.probes.errors import BlockedAddressError, ProbeLimitError, classify, is_blocked
 
@@ -53,21 +53,6 @@ class ProbeConfig:
     user_agent: str = USER_AGENT
 
 
-def is_public_address(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host.split("%", 1)[0]).is_global
-    except ValueError:
-        return False
-
-
-def _ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
 class HostMapResolver(AbstractResolver):
     """aiohttp resolver answering from a ``HostMap``: the URL, Host header and SNI keep the real name."""
 
@@ -80,6 +65,8 @@ class HostMapResolver(AbstractResolver):
         target = self.hostmap.resolve(host, port)
         if target is None:
             raise OSError(socket.EAI_NONAME, f"{host} is not in the host map")
+        if not mapped_target_allowed(self.hostmap, target):  # the address checked is the one connected to
+            raise BlockedAddressError(f"{host} is mapped to non-public {target.ip} (allow_private_networks is off)")
         return [ResolveResult(hostname=host, host=target.ip, port=target.port, family=socket.AF_INET, proto=0, flags=0)]
 
     async def close(self) -> None:
@@ -245,9 +232,10 @@ class Fetcher:
         host = (parts.hostname or "").lower()
         if parts.scheme not in DEFAULT_PORTS:
             raise ProbeLimitError("unsupported_scheme", f"{url}: not http(s)")
-        if _ip_literal(host) and not is_public_address(host.strip("[]")):
-            raise BlockedAddressError(f"{url} names a non-public address")
         port = parts.port or DEFAULT_PORTS[parts.scheme]
+        reason = refusal(host, port, self.config.hostmap)  # SSRF guard (egov_crawl/netguard.py), every hop
+        if reason:
+            raise BlockedAddressError(reason)
         verify = parts.scheme == "https" and (host, port) not in self._unverified_hosts
         hop_tls_error = None if verify or parts.scheme == "http" else self._unverified_hosts[(host, port)]
         if host in self._stalled_hosts:

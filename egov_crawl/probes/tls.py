@@ -22,9 +22,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtensionOID, NameOID
 
+from egov_crawl.netguard import is_public_address, mapped_target_allowed
 from egov_crawl.probes import facts
 from egov_crawl.probes.errors import BlockedAddressError, ConnectTimeout, HandshakeFailed, classify, verify_reason
-from egov_crawl.probes.net import Fetcher, ProbeConfig, client_context, is_public_address
+from egov_crawl.probes.net import Fetcher, ProbeConfig, client_context
 
 PROTOCOLS: dict[str, ssl.TLSVersion] = {
     "TLSv1": ssl.TLSVersion.TLSv1,
@@ -88,6 +89,8 @@ async def connect_address(config: ProbeConfig, host: str, port: int) -> tuple[st
         target = config.hostmap.resolve(host, port)
         if target is None:
             raise socket.gaierror(socket.EAI_NONAME, f"{host} is not in the host map")
+        if not mapped_target_allowed(config.hostmap, target):
+            raise BlockedAddressError(f"{host} is mapped to non-public {target.ip} (allow_private_networks is off)")
         return target.ip, target.port
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     public = [info[4][0] for info in infos if is_public_address(str(info[4][0]))]

@@ -614,3 +614,29 @@ def finding_outcome_counts(session: Session, run_id: int, agency_ids: Iterable[s
     for check_id, outcome, n in rows:
         counts.setdefault(str(check_id), {})[str(outcome)] = int(n)
     return counts
+
+
+# --- distributed (egov_crawl.distributed): what a retried task undoes, what the scale-out tests compare --------
+
+
+def delete_browser_facts(session: Session, run_id: int, agency_id: str) -> int:
+    """Drop an agency's browser facts of a run before a retried browse task records them again."""
+    from sqlalchemy import delete
+
+    from egov_crawl.store.models import BrowserFact
+
+    result = session.execute(
+        delete(BrowserFact).where(BrowserFact.run_id == run_id, BrowserFact.agency_id == agency_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def page_facts_of_run(session: Session, run_id: int) -> list[tuple[str, str, int | None, str | None]]:
+    """(agency, url, status, title) of every page of a run, sorted: one run's crawl, comparable with another's."""
+    rows = session.execute(
+        select(SiteCrawl.agency_id, Page.url, Page.status, Page.title)
+        .join(SiteCrawl, Page.site_crawl_id == SiteCrawl.id)
+        .where(SiteCrawl.run_id == run_id)
+        .order_by(SiteCrawl.agency_id, Page.url)
+    ).all()
+    return [(str(a), str(u), s, t) for a, u, s, t in rows]

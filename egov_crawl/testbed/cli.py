@@ -73,13 +73,21 @@ def serve(
     http_port: Annotated[int, typer.Option("--http-port", help="HTTP listener port (0: any free port)")] = 0,
     https_port: Annotated[int, typer.Option("--https-port", help="HTTPS listener port (0: any free port)")] = 0,
     hostile: Annotated[bool, typer.Option("--hostile/--no-hostile", help="Serve the hostile sites too")] = True,
+    latency_ms: Annotated[
+        float, typer.Option("--latency-ms", help="Delay every HTTP(S) answer by MS milliseconds (benchmarks)")
+    ] = 0.0,
 ) -> None:
     """Serve every testbed site on loopback until Ctrl-C (or SIGTERM)."""
     temporary = state_dir is None
     directory = Path(tempfile.mkdtemp(prefix="egov-testbed-")) if state_dir is None else state_dir
     try:
         running = start_testbed(
-            directory, seed=seed, include_hostile=hostile, http_port=http_port, https_port=https_port
+            directory,
+            seed=seed,
+            include_hostile=hostile,
+            http_port=http_port,
+            https_port=https_port,
+            latency_ms=latency_ms,
         )
     except OSError as error:
         typer.echo(f"error: cannot start the testbed: {error}", err=True)

@@ -45,8 +45,8 @@ class HostileSite:
     name_en: str
     behaviour: str  # one line, English
     # How a correct collector classifies it: "timeout", "redirect_loop", "too_large", "decompression_bomb",
-    # "connection_reset", "server_error", "rate_limited", "robots_disallowed", "login_wall", "js_only",
-    # "private_address", "url_trap", "parse_recovered", "charset_detected", "too_many_redirects", "ok".
+    # "connection_reset", "server_error", "rate_limited", "blocked_by_robots", "login_wall", "js_only",
+    # "blocked_address", "url_trap", "parse_recovered", "charset_detected", "too_many_redirects", "ok".
     expected_class: str
     expected_handling: str  # one sentence: what a correct crawler does
     handler: Handler  # serves every path of the host
@@ -714,7 +714,7 @@ HOSTILE_SITES: tuple[HostileSite, ...] = (
     _site(
         "norobots",
         "robots.txt says Disallow: / for every user agent; an ordinary small site is behind it.",
-        "robots_disallowed",
+        "blocked_by_robots",
         "Fetch robots.txt only, fetch no other page, and record that robots.txt disallows the crawl.",
         robots_disallow_all,
     ),
@@ -735,7 +735,7 @@ HOSTILE_SITES: tuple[HostileSite, ...] = (
     _site(
         "privateredirect",
         f"Every page redirects (302) to {PRIVATE_REDIRECT_TARGET}.",
-        "private_address",
+        "blocked_address",
         "Refuse to follow the redirect to a link-local address (SSRF guard) and record the refusal as a fact.",
         private_redirect,
     ),

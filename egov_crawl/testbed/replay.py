@@ -102,7 +102,8 @@ def build_replay_hostmap(index: WarcIndex, http_port: int, https_port: int, clos
         entries[(host, 80)] = Target(LOOPBACK, http_port)
         if "https" in index.schemes(host):
             entries[(host, 443)] = Target(LOOPBACK, https_port)
-    return HostMap(entries=entries, strict=True, closed_port=closed_port)
+    # Loopback listeners: the testbed allows private networks explicitly (the SSRF guard, egov_crawl/netguard.py).
+    return HostMap(entries=entries, strict=True, closed_port=closed_port, allow_private_networks=True)
 
 
 @dataclass

@@ -62,7 +62,8 @@ def build_hostmap(
         entries[(h.host, 80)] = http
         if h.https:
             entries[(h.host, 443)] = https
-    return HostMap(entries=entries, strict=True, closed_port=closed_port)
+    # Loopback listeners: the testbed allows private networks explicitly (the SSRF guard, egov_crawl/netguard.py).
+    return HostMap(entries=entries, strict=True, closed_port=closed_port, allow_private_networks=True)
 
 
 def _reserve_closed_port() -> socket.socket:
@@ -153,6 +154,7 @@ def start_testbed(
     http_port: int = 0,
     https_port: int = 0,
     with_dns: bool = True,
+    latency_ms: float = 0.0,
 ) -> RunningTestbed:
     state_dir.mkdir(parents=True, exist_ok=True)
     state_path = state_dir / STATE_FILE
@@ -168,7 +170,7 @@ def start_testbed(
     for host in (TRACKER_HOST, *(h.host for h in hostile if h.https)):
         pki.add(cert_plan("valid", (host,)), (host,))  # type: ignore[arg-type]
 
-    app = TestbedApp(testbed, {h.host: h.handler for h in hostile})
+    app = TestbedApp(testbed, {h.host: h.handler for h in hostile}, latency_ms=latency_ms)
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app.application(), access_log=None, handle_signals=False)
     ready = threading.Event()

@@ -8,6 +8,7 @@ the CKAN API and the complaint form answer from code.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 from collections import deque
@@ -305,7 +306,11 @@ class TestbedApp:
 
     __test__ = False
 
-    def __init__(self, testbed: Testbed, hostile: Mapping[str, Handler] | None = None) -> None:
+    def __init__(
+        self, testbed: Testbed, hostile: Mapping[str, Handler] | None = None, *, latency_ms: float = 0.0
+    ) -> None:
+        # Injected per-request delay before any answer (bench/probes.py: a far-away server's round trips).
+        self.latency_s = max(0.0, latency_ms) / 1000
         self.sites: dict[str, SiteResponder] = {}
         for site in testbed.sites:
             responder = SiteResponder(site)
@@ -339,6 +344,8 @@ class TestbedApp:
         self.in_flight[host] = self.in_flight.get(host, 0) + 1
         self.max_in_flight[host] = max(self.max_in_flight.get(host, 0), self.in_flight[host])
         try:
+            if self.latency_s:
+                await asyncio.sleep(self.latency_s)
             return await self._dispatch(host, request)
         finally:
             self.in_flight[host] -= 1

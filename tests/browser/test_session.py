@@ -22,6 +22,7 @@ from playwright.async_api import Error as PlaywrightError
 from egov_crawl.browser.session import (
     CA_NICKNAME,
     CHROMIUM_ENV,
+    PRIVATE_LITERAL_RULES,
     BrowserNotFound,
     TrustStoreError,
     browser_session,
@@ -126,13 +127,18 @@ def test_nothing_found_says_where_it_looked_and_how_to_install(empty_env: Path) 
 
 
 def test_launch_args_map_hosts_and_keep_playwrights_feature_list() -> None:
-    hostmap = HostMap({("www.thai.test", 443): Target("127.0.0.1", 8443)})
+    hostmap = HostMap({("www.thai.test", 443): Target("127.0.0.1", 8443)}, allow_private_networks=True)
     args = launch_args(hostmap)
     assert "--headless" not in " ".join(args)  # Playwright adds the headless mode itself
     # Our own --disable-features would replace Playwright's list and re-enable HTTPS-Upgrades (STACK-NOTES).
     assert not any(a.startswith("--disable-features") for a in args)
     assert f"--host-resolver-rules={hostmap.chromium_resolver_rules()}" in args
-    assert not any(a.startswith("--host-resolver-rules") for a in launch_args(None))
+    # Without a host map only the SSRF rules: non-public IPv4 literals never resolve (egov_crawl/netguard.py).
+    assert [a for a in launch_args(None) if a.startswith("--host-resolver-rules")] == [
+        f"--host-resolver-rules={PRIVATE_LITERAL_RULES}"
+    ]
+    # A map that does not allow private networks passes none of its loopback targets to Chromium.
+    assert "8443" not in " ".join(launch_args(HostMap({("www.thai.test", 443): Target("127.0.0.1", 8443)})))
 
 
 def test_prepare_trust_home_trusts_the_ca_for_servers(tmp_path: Path) -> None:
@@ -221,6 +227,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             ("plain.thai.test", 80): Target("127.0.0.1", http_port),
         },
         closed_port=closed.getsockname()[1],
+        allow_private_networks=True,  # loopback servers on purpose
     )
     try:
         yield Site(hostmap, ca_pem, http_port)

@@ -129,7 +129,7 @@ class LoopbackSites:
     def hostmap(self) -> HostMap:
         entries = {(host, 80): Target("127.0.0.1", self.port) for host in self.sites}
         entries.update({(host, 443): Target("127.0.0.1", self.tls_port) for host in self.tls_hosts})
-        return HostMap(entries, strict=True)
+        return HostMap(entries, strict=True, allow_private_networks=True)  # loopback on purpose
 
     def ca_file(self, directory: Path) -> Path:
         path = directory / "loopback-ca.pem"

@@ -79,7 +79,7 @@ def test_each_failure_is_a_page_with_an_error_class(hostile: dict[str, Any]) -> 
         "/huge": (None, "too_large"),
         "/busy": (429, None),
         "/loop-a": (302, None),  # /loop-b redirects back to /loop-a: recorded, not followed again
-        "/private-net": (None, "dns_error"),  # a private address outside the strict host map is never reached
+        "/private-net": (None, "blocked_address"),  # the SSRF guard refuses the redirect to 10.1.2.3
     }
     assert pages["/loop-a"].facts["redirect_not_followed"] == "http://www.lambda.test/loop-a"
 

@@ -31,7 +31,8 @@ def resolver(hostmap: HostMap) -> HostMapResolver:
 
 def test_mapped_name_and_port_resolve_to_the_target() -> None:
     hostmap = HostMap(
-        {("www.rd.test", 443): Target("127.0.0.1", 45443), ("www.rd.test", 80): Target("127.0.0.1", 4580)}
+        {("www.rd.test", 443): Target("127.0.0.1", 45443), ("www.rd.test", 80): Target("127.0.0.1", 4580)},
+        allow_private_networks=True,  # loopback targets on purpose (egov_crawl/netguard.py)
     )
     receiver = Receiver()
     resolver(hostmap).resolveHostName(receiver, "WWW.RD.TEST.", 443)
@@ -46,10 +47,16 @@ def test_strict_map_fails_unknown_names_without_a_lookup() -> None:
 
 
 def test_unmapped_port_of_a_known_host_goes_to_the_closed_port() -> None:
-    hostmap = HostMap({("www.rd.test", 80): Target("127.0.0.1", 4580)}, closed_port=9)
+    hostmap = HostMap({("www.rd.test", 80): Target("127.0.0.1", 4580)}, closed_port=9, allow_private_networks=True)
     receiver = Receiver()
     resolver(hostmap).resolveHostName(receiver, "www.rd.test", 443)
     assert receiver.addresses == [IPv4Address("TCP", "127.0.0.1", 9)]
+
+
+def test_a_private_target_is_not_answered_unless_the_map_allows_private_networks() -> None:
+    receiver = Receiver()
+    resolver(HostMap({("www.rd.test", 80): Target("10.0.0.7", 80)})).resolveHostName(receiver, "www.rd.test", 80)
+    assert receiver.complete and receiver.addresses == []
 
 
 def test_public_address_test() -> None:

@@ -27,9 +27,9 @@ SAME_CLASS = {
 MAPPED_CLASS = {
     "rate_limited": {facts.http_error(429)},
     "server_error": {facts.http_error(code) for code in (500, 502, 503)},
-    "private_address": {facts.BLOCKED_ADDRESS},
+    "blocked_address": {facts.BLOCKED_ADDRESS},
 }
-NOT_A_PROBE_FAILURE = {"url_trap", "parse_recovered", "charset_detected", "robots_disallowed", "login_wall", "js_only"}
+NOT_A_PROBE_FAILURE = {"url_trap", "parse_recovered", "charset_detected", "blocked_by_robots", "login_wall", "js_only"}
 
 
 def test_the_table_covers_every_hostile_class() -> None:

@@ -35,7 +35,7 @@ from egov_crawl.testbed.hostile import (
 
 KNOWN_CLASSES = {
     "timeout", "redirect_loop", "too_many_redirects", "too_large", "decompression_bomb", "connection_reset",
-    "server_error", "rate_limited", "robots_disallowed", "login_wall", "js_only", "private_address", "url_trap",
+    "server_error", "rate_limited", "blocked_by_robots", "login_wall", "js_only", "blocked_address", "url_trap",
     "parse_recovered", "charset_detected", "ok",
 }  # fmt: skip
 

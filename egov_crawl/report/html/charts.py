@@ -8,7 +8,7 @@ tooltip with the exact value. Scores are on the 0–100 scale of the methodology
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 AXIS = "#6b7280"
 GRID = "#e5e7eb"
+NO_SCORES = "no agency has a score here (insufficient evidence)"
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 
 
@@ -95,9 +96,7 @@ def bar_chart(bars: Sequence[Bar], *, label: str, width: int = 720) -> Markup:
     return _svg(width, height, label, body)
 
 
-def _axis_ticks(x: object, top: float, bottom: float) -> str:
-    scale = x if callable(x) else None
-    assert scale is not None
+def _axis_ticks(scale: Callable[[float], float], top: float, bottom: float) -> str:
     parts = []
     for tick in (0, 25, 50, 75, 100):
         px = scale(tick)
@@ -114,7 +113,7 @@ class Series:
 
 def trend_chart(x_labels: Sequence[str], series: Sequence[Series], *, label: str, width: int = 720) -> Markup:
     """Scores run by run: one line per series, one marker per scored run (``circle.point``)."""
-    left, right, top, bottom = 44, 150, 16, 40
+    left, right, top, bottom = 44, 210, 16, 40
     height = 240
     plot_w, plot_h = width - left - right, height - top - bottom
     n = len(x_labels)
@@ -148,7 +147,8 @@ def trend_chart(x_labels: Sequence[str], series: Sequence[Series], *, label: str
             )
         legend_y = top + 10 + 18 * s_index
         body.append(f'<rect x="{width - right + 14}" y="{legend_y - 9}" width="12" height="12" fill="{colour}"/>')
-        body.append(_text(width - right + 32, legend_y + 1, _clip(item.name, 20)))
+        name = item.name if points else f"{item.name} (no score)"
+        body.append(_text(width - right + 32, legend_y + 1, _clip(name, 28), fill="#111827" if points else AXIS))
     return _svg(width, height, label, body)
 
 
@@ -175,6 +175,8 @@ def histogram(values: Sequence[float], *, label: str, bins: int = 10, width: int
         if i % 2 == 0:
             body.append(_text(x, height - bottom + 16, str(low), anchor="middle", fill=AXIS))
     body.append(_text(left + plot_w, height - bottom + 16, "100", anchor="middle", fill=AXIS))
+    if not values:
+        body.append(_text(left + plot_w / 2, top + plot_h / 2, NO_SCORES, anchor="middle", fill=AXIS))
     body.append(_text(left + plot_w / 2, height - 4, f"{len(values)} agencies", anchor="middle", fill=AXIS))
     return _svg(width, height, label, body)
 
@@ -195,6 +197,8 @@ def strip_chart(groups: Sequence[Group], *, label: str, width: int = 720) -> Mar
     def x(value: float) -> float:
         return label_w + plot_w * max(0.0, min(100.0, value)) / 100
 
+    if not groups:
+        return _svg(width, 40, label, [_text(width / 2, 24, NO_SCORES, anchor="middle", fill=AXIS)])
     body = [_axis_ticks(x, top, height - 8)]
     for i, group in enumerate(groups):
         y = top + i * row_h + row_h / 2
@@ -211,4 +215,36 @@ def strip_chart(groups: Sequence[Group], *, label: str, width: int = 720) -> Mar
                 f'stroke="{PALETTE[5]}" stroke-width="3"><title>mean {number(centre)}</title></line>'
             )
             body.append(_text(width - right + 8, y + 4, f"x̄ {number(centre)}", fill=AXIS))
+    return _svg(width, height, label, body)
+
+
+@dataclass(frozen=True)
+class Stack:
+    label: str
+    parts: list[tuple[str, int]]  # (name, count), drawn left to right
+
+
+STACK_COLOURS = {"FAIL": "#D55E00", "PARTIAL": "#E69F00", "PASS": "#009E73"}
+
+
+def stacked_chart(stacks: Sequence[Stack], *, label: str, width: int = 720) -> Markup:
+    """One bar per indicator, its agencies split by outcome (FAIL, PARTIAL, PASS), on a common count scale."""
+    label_w, right, row_h, top = 300, 40, 22, 8
+    plot_w = width - label_w - right
+    height = top + row_h * len(stacks) + 8
+    peak = max((sum(n for _, n in s.parts) for s in stacks), default=0) or 1
+    body = []
+    for i, stack in enumerate(stacks):
+        y = top + i * row_h
+        body.append(_text(label_w - 8, y + 13, _clip(stack.label, 44), anchor="end"))
+        x = float(label_w)
+        for name, count in stack.parts:
+            w = plot_w * count / peak
+            if count:
+                body.append(
+                    f'<rect x="{x:.1f}" y="{y + 3}" width="{w:.1f}" height="14" '
+                    f'fill="{STACK_COLOURS.get(name, AXIS)}"><title>{escape(name)}: {count}</title></rect>'
+                )
+            x += w
+        body.append(_text(x + 6, y + 14, str(sum(n for _, n in stack.parts)), fill=AXIS))
     return _svg(width, height, label, body)
