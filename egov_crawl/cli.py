@@ -123,11 +123,14 @@ def demo(
         "demo-out"
     ),
     registry: RegistryOption = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Only these sample agencies (repeatable), for a quick look")
+    ] = None,
 ) -> None:
     """Run the whole pipeline on the bundled sample government web, offline."""
     from egov_crawl.demo import run_demo
 
-    run_demo(out_dir, config.registry_path(registry), console)
+    run_demo(out_dir, config.registry_path(registry), console, only)
 
 
 def _mount_optional_apps() -> None:

@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 
 from egov_crawl.errors import UserError
+from egov_crawl.hostmap import HostMap
+from egov_crawl.netguard import ENV_ALLOW_PRIVATE, with_private_networks
 from egov_crawl.output import Format
 
 AgenciesArg = Annotated[list[str] | None, typer.Argument(help="Agency ids (see `egov-crawl agencies list`)")]
@@ -28,6 +30,16 @@ RunOption = Annotated[int | None, typer.Option("--run", help="Run id (default: t
 HostmapOption = Annotated[
     Path | None, typer.Option("--hostmap", help="Host map JSON (e.g. written by `testbed serve`)")
 ]
+# Off by default, and no configuration file sets it: only the operator, for a map whose targets are private on
+# purpose (a staging mirror, the testbed). It widens the host map's own targets only (egov_crawl/netguard.py).
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-networks",
+        envvar=ENV_ALLOW_PRIVATE,
+        help="Let the host map's targets be private or loopback addresses (never addresses met on the web)",
+    ),
+]
 CaFileOption = Annotated[Path | None, typer.Option("--ca-file", help="Extra CA certificate to trust (PEM)")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
 OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-')")]
@@ -40,3 +52,9 @@ def agency_selection(agencies: list[str] | None, all_agencies: bool, *, verb: st
     if not all_agencies and not agencies:
         raise UserError(f"name the agencies to {verb}, or use --all")
     return None if all_agencies else agencies
+
+
+def load_hostmap(path: Path | None, allow_private_networks: bool) -> HostMap | None:
+    """The ``--hostmap`` file, widened by ``--allow-private-networks`` (None without a map: the flag only ever
+    applies to a map's own targets)."""
+    return with_private_networks(HostMap.load(path), allow_private_networks) if path else None

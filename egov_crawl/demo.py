@@ -9,6 +9,7 @@ ranking, stops the testbed. The store is kept between demos, so a second demo ad
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -16,7 +17,7 @@ from rich.console import Console
 from egov_crawl.output import Format
 from egov_crawl.pipeline.nightly import RunOptions, run_pipeline
 from egov_crawl.pipeline.runlog import ConsoleRunLog
-from egov_crawl.registry import load_registry
+from egov_crawl.registry import Registry, load_registry
 from egov_crawl.store import db as store_db
 
 DEMO_CONTACT = "https://egov-crawl.test/demo"  # the demo only talks to the loopback testbed
@@ -24,8 +25,11 @@ DEMO_CONTACT = "https://egov-crawl.test/demo"  # the demo only talks to the loop
 TERMINAL_RANK_COLUMNS = ("rank", "id", "name_en", "overall", "service", "infrastructure", "openness", "coverage")
 
 
-def run_demo(out_dir: Path, registry_file: Path, console: Console) -> None:
-    """Validate the national registry, then run the whole pipeline on the sample web into ``out_dir``."""
+def run_demo(out_dir: Path, registry_file: Path, console: Console, only: list[str] | None = None) -> None:
+    """Validate the national registry, then run the whole pipeline on the sample web into ``out_dir``.
+
+    ``only``: a subset of the sample agencies (a quicker demo; the tests use it).
+    """
     from egov_crawl.report import views
     from egov_crawl.report.export import RANK_COLUMNS, export
     from egov_crawl.report.html import write_national_report
@@ -63,6 +67,7 @@ def run_demo(out_dir: Path, registry_file: Path, console: Console) -> None:
             contact_url=DEMO_CONTACT,
             log_file=out_dir / "crawl.log",
         )
+        options = replace(options, agency_ids=sample_ids(sample, only))
         report = run_pipeline(sample, db_url=db_url, options=options, log=ConsoleRunLog(console))
     finally:
         running.stop()
@@ -80,6 +85,12 @@ def run_demo(out_dir: Path, registry_file: Path, console: Console) -> None:
     console.print(f"[bold]rankings[/]  {rankings}")
     console.print(f"[bold]report[/]    {index}")
     console.print(f"[bold]store[/]     {db_path}  (try: egov-crawl score revenue --db {db_path})")
+
+
+def sample_ids(sample: Registry, only: list[str] | None) -> list[str]:
+    """The sample agencies of the testbed (hostile sites are for the reliability tests, not the demo)."""
+    normal = [a.id for a in sample.agencies if "hostile" not in a.tags]
+    return [a.id for a in sample.select(only)] if only else normal
 
 
 def _failure_text(failures: dict[str, dict[str, int]]) -> str:

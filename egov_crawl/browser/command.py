@@ -16,6 +16,7 @@ from egov_crawl import config
 from egov_crawl.cli_options import (
     AgenciesArg,
     AllOption,
+    AllowPrivateOption,
     CaFileOption,
     DbOption,
     FormatOption,
@@ -23,6 +24,7 @@ from egov_crawl.cli_options import (
     OutOption,
     RegistryOption,
     RunOption,
+    load_hostmap,
 )
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
@@ -42,6 +44,7 @@ def browse_command(
     db: DbOption = None,
     run_id: RunOption = None,
     hostmap: HostmapOption = None,
+    allow_private: AllowPrivateOption = False,
     ca_file: CaFileOption = None,
     evidence: Annotated[
         Path | None,
@@ -57,7 +60,6 @@ def browse_command(
     """Open agencies' pages in Chromium: render facts, axe-core, vitals, forms, e-service journeys, site search."""
     from egov_crawl.browser.runner import browse
     from egov_crawl.browser.session import find_chromium
-    from egov_crawl.hostmap import HostMap
     from egov_crawl.registry import load_registry
 
     if all_agencies and agencies:
@@ -84,7 +86,7 @@ def browse_command(
         agencies or None,
         db_url=config.db_url(db),
         run_id=run_id,
-        hostmap=HostMap.load(hostmap) if hostmap else None,
+        hostmap=load_hostmap(hostmap, allow_private),
         ca_file=ca_file,
         evidence_dir=evidence,
         executable=chromium,

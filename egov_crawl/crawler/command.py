@@ -16,12 +16,14 @@ from egov_crawl import config
 from egov_crawl.cli_options import (
     AgenciesArg,
     AllOption,
+    AllowPrivateOption,
     CaFileOption,
     DbOption,
     FormatOption,
     HostmapOption,
     OutOption,
     RegistryOption,
+    load_hostmap,
 )
 from egov_crawl.crawler.runner import AgencyCrawlResult
 from egov_crawl.errors import UserError
@@ -55,6 +57,7 @@ def crawl_command(
         bool, typer.Option("--incremental", help="Conditional requests; unchanged pages reuse the last run's facts")
     ] = False,
     hostmap: HostmapOption = None,
+    allow_private: AllowPrivateOption = False,
     ca_file: CaFileOption = None,
     fast: Annotated[
         bool, typer.Option("--fast", help="No delays or AutoThrottle: only for servers you run yourself")
@@ -70,7 +73,6 @@ def crawl_command(
 
     from egov_crawl.crawler.progress import CrawlProgress
     from egov_crawl.crawler.runner import crawl
-    from egov_crawl.hostmap import HostMap
     from egov_crawl.registry import load_registry
 
     if all_agencies and agencies:
@@ -78,7 +80,7 @@ def crawl_command(
     if not all_agencies and not agencies and not resume:
         raise UserError("name the agencies to crawl, or use --all (or --resume)")
     loaded = load_registry(config.registry_path(registry))
-    host_map = HostMap.load(hostmap) if hostmap else None
+    host_map = load_hostmap(hostmap, allow_private)
     with CrawlProgress(Console(stderr=True)) as progress:
         summary = crawl(
             loaded,

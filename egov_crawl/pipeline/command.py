@@ -22,12 +22,14 @@ from egov_crawl import config
 from egov_crawl.cli_options import (
     AgenciesArg,
     AllOption,
+    AllowPrivateOption,
     CaFileOption,
     DbOption,
     FormatOption,
     HostmapOption,
     OutOption,
     RegistryOption,
+    load_hostmap,
 )
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
@@ -99,6 +101,7 @@ def run_command(
         typer.Option("--testbed", help="Run against a running testbed (its --state-dir or testbed.json)"),
     ] = None,
     hostmap: HostmapOption = None,
+    allow_private: AllowPrivateOption = False,
     ca_file: CaFileOption = None,
     dns_server: Annotated[
         str | None, typer.Option("--dns-server", help="Resolver for the probes, IP:PORT (default: the system's)")
@@ -130,7 +133,7 @@ def run_command(
     options = RunOptions(
         agency_ids=None if all_agencies else agencies,
         phases=tuple(p.strip() for p in phases.split(",") if p.strip()),
-        hostmap=HostMap.load(hostmap) if hostmap else target.get("hostmap"),
+        hostmap=load_hostmap(hostmap, allow_private) if hostmap else target.get("hostmap"),
         ca_file=ca_file or target.get("ca_file"),
         dns_server=dns_server or target.get("dns_server"),
         trust_anchors=target.get("trust_anchors"),

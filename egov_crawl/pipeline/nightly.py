@@ -128,6 +128,11 @@ def _probe(ctx: PhaseContext) -> str:
 def _browse(ctx: PhaseContext) -> str:
     from egov_crawl.browser.runner import browse
 
+    # Browser facts are appended as each job ends; a browse killed part-way and resumed would store its
+    # agencies' facts twice. The phase is redone whole, so it first drops what the interrupted attempt wrote.
+    with session_factory(open_store(ctx.db_url)).begin() as session:
+        for agency_id in ctx.agency_ids:
+            repository.delete_browser_facts(session, ctx.run_id, agency_id)
     summary = browse(
         ctx.registry,
         ctx.agency_ids,

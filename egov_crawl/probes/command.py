@@ -19,6 +19,7 @@ from egov_crawl import config
 from egov_crawl.cli_options import (
     AgenciesArg,
     AllOption,
+    AllowPrivateOption,
     CaFileOption,
     DbOption,
     FormatOption,
@@ -27,6 +28,7 @@ from egov_crawl.cli_options import (
     RegistryOption,
     RunOption,
     agency_selection,
+    load_hostmap,
 )
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
@@ -144,6 +146,7 @@ def probe_command(
     db: DbOption = None,
     run_id: RunOption = None,
     hostmap: HostmapOption = None,
+    allow_private: AllowPrivateOption = False,
     ca_file: CaFileOption = None,
     dns_server: Annotated[
         str | None,
@@ -160,7 +163,6 @@ def probe_command(
     output: OutOption = None,
 ) -> None:
     """Probe agencies' hosts: HTTPS, TLS, security headers, cookies, availability, security.txt, DNS."""
-    from egov_crawl.hostmap import HostMap
     from egov_crawl.probes.dns import parse_nameserver
     from egov_crawl.probes.runner import probe
     from egov_crawl.registry import load_registry
@@ -170,7 +172,7 @@ def probe_command(
     anchors = _trust_anchors(trust_anchors)
     loaded = load_registry(config.registry_path(registry))
     loaded.select(selection)  # unknown ids fail here, before the store is touched
-    host_map = HostMap.load(hostmap) if hostmap else None
+    host_map = load_hostmap(hostmap, allow_private)
     db_url = config.db_url(db)
     run = _run_id(db_url, run_id)
     with ProbeProgress(Console(stderr=True)) as progress:

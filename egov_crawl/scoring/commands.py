@@ -6,6 +6,7 @@ with the columns declared in ``report.export``. Mounted by ``egov_crawl.cli._mou
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from datetime import datetime
@@ -46,6 +47,19 @@ def _methodology_id(methodology: str | None) -> str:
     return load_methodology(methodology).id
 
 
+def _no_facts_line(url: str, run_id: int, agency: str) -> str:
+    """An unknown or mistyped id: name the close matches among the run's agencies (else the store's), as
+    ``Registry.select`` does for the registry."""
+    from egov_crawl.store import repository
+    from egov_crawl.store.db import open_store, session_factory
+
+    with session_factory(open_store(url))() as session:
+        known = repository.agencies_with_facts(session, run_id) or repository.agency_ids(session)
+    close = difflib.get_close_matches(agency, known, n=3, cutoff=0.6)
+    hint = f"did you mean {', '.join(close)}?" if close else "see `egov-crawl rank` for the agencies it has"
+    return f"run {run_id} has no facts for {agency!r}; {hint}"
+
+
 def score_command(
     agency: Annotated[str | None, typer.Argument(help="Agency id to show (default: score every agency)")] = None,
     run: RunOption = None,
@@ -78,7 +92,7 @@ def score_command(
     if not scores:
         from egov_crawl.errors import UserError
 
-        raise UserError(f"run {run_id} has no facts for '{agency}'; see `egov-crawl rank` for the agencies it has")
+        raise UserError(_no_facts_line(url, run_id, agency))
     card = views.score_card(url, agency, run_id=run_id, methodology_id=scores[0].methodology_id)
     export(card.lines, SCORE_COLUMNS, fmt, output, excel=excel, title=f"{agency} · run {run_id} · {card.methodology}")
 

@@ -10,18 +10,22 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from egov_crawl import __version__
 from egov_crawl.errors import UserError
 from egov_crawl.scoring.aggregate import Aggregate, aggregate
-from egov_crawl.scoring.facts import load_site_facts
+from egov_crawl.scoring.facts import SiteFacts, load_sites, run_as_of
 from egov_crawl.scoring.methodology import Methodology, load_methodology
 from egov_crawl.scoring.model import Finding
-from egov_crawl.scoring.registry import all_checks, run_check
+from egov_crawl.scoring.registry import CheckSpec, all_checks, run_check
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 
 log = logging.getLogger(__name__)
+# Agencies read, scored and written together: one query per fact table and one transaction per batch
+# (bench/scoring.py: per-agency queries and commits cost more than the checks).
+BATCH_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,47 @@ def _methodology(methodology: Methodology | Path | str | None) -> Methodology:
     return methodology if isinstance(methodology, Methodology) else load_methodology(methodology)
 
 
+def score_site(rules: Methodology, checks: dict[str, CheckSpec], site: SiteFacts) -> AgencyScore:
+    """Every check on one agency's facts, aggregated under ``rules`` (pure: no store, no clock)."""
+    findings = {check_id: run_check(spec, site) for check_id, spec in checks.items()}
+    result = aggregate(rules, site.cohort, findings)
+    return AgencyScore(
+        site.agency_id, site.run_id, site.cohort, rules.id, rules.version, rules.sha256, result, findings
+    )
+
+
+def _finding_rows(score: AgencyScore, checks: dict[str, CheckSpec]) -> list[dict[str, Any]]:
+    return [
+        {
+            "agency_id": score.agency_id,
+            "check_id": check_id,
+            "check_version": checks[check_id].version,
+            "outcome": finding.outcome.value,
+            "score": finding.score,
+            "needs_review": finding.needs_review,
+            "evidence": {"items": finding.evidence_json()},
+        }
+        for check_id, finding in score.findings.items()
+    ]
+
+
+def _score_row(score: AgencyScore, as_of: date) -> dict[str, Any]:
+    result = score.result
+    return {
+        "agency_id": score.agency_id,
+        "methodology_version": score.methodology_version,
+        "methodology_hash": score.methodology_hash,
+        "overall": result.overall,
+        "band": result.band,
+        "coverage": result.coverage,
+        "pillars": {k: v.to_json() for k, v in result.pillars.items()},
+        "subindices": {
+            **{k: v.to_json() for k, v in result.subindices.items()},
+            "_meta": {"code_version": __version__, "as_of": as_of.isoformat()},
+        },
+    }
+
+
 def score_run(
     db_url: str,
     run_id: int,
@@ -59,11 +104,13 @@ def score_run(
     methodology: Methodology | Path | str | None = None,
     agency_ids: list[str] | None = None,
     as_of: date | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> list[AgencyScore]:
     """Run every check on each agency's facts of ``run_id``, store findings and scores, return the scores.
 
     ``as_of`` is the date freshness is judged against (default: the run's ``options["as_of"]``, else its start
-    date). A check that raises is recorded as ERROR for that agency only.
+    date). A check that raises is recorded as ERROR for that agency only. Agencies are read, scored and written
+    ``batch_size`` at a time, one transaction per batch.
     """
     rules = _methodology(methodology)
     checks = all_checks()
@@ -73,50 +120,22 @@ def score_run(
         if repository.get_run(session, run_id) is None:
             raise UserError(f"run {run_id} is not in the store; see `egov-crawl history` or give --run")
         known = repository.agencies_with_facts(session, run_id)
+        day = as_of or run_as_of(session, run_id)
     wanted = known if agency_ids is None else [a for a in agency_ids if a in set(known)]
-    for agency_id in wanted:
+    for start in range(0, len(wanted), batch_size):
+        batch = wanted[start : start + batch_size]
         with factory() as session:
-            site = load_site_facts(session, run_id, agency_id, as_of=as_of)
-            findings = {check_id: run_check(spec, site) for check_id, spec in checks.items()}
-            result = aggregate(rules, site.cohort, findings)
-            repository.replace_findings(
+            scored = [score_site(rules, checks, site) for site in load_sites(session, run_id, batch, as_of=day)]
+            repository.replace_scoring_results(
                 session,
                 run_id,
-                agency_id,
-                [
-                    {
-                        "check_id": check_id,
-                        "check_version": checks[check_id].version,
-                        "outcome": finding.outcome.value,
-                        "score": finding.score,
-                        "needs_review": finding.needs_review,
-                        "evidence": {"items": finding.evidence_json()},
-                    }
-                    for check_id, finding in findings.items()
-                ],
-            )
-            repository.replace_score(
-                session,
-                run_id,
-                agency_id,
                 rules.id,
-                {
-                    "methodology_version": rules.version,
-                    "methodology_hash": rules.sha256,
-                    "overall": result.overall,
-                    "band": result.band,
-                    "coverage": result.coverage,
-                    "pillars": {k: v.to_json() for k, v in result.pillars.items()},
-                    "subindices": {
-                        **{k: v.to_json() for k, v in result.subindices.items()},
-                        "_meta": {"code_version": __version__, "as_of": site.as_of.isoformat()},
-                    },
-                },
+                batch,
+                [row for score in scored for row in _finding_rows(score, checks)],
+                [_score_row(score, day) for score in scored],
             )
             session.commit()
-        results.append(
-            AgencyScore(agency_id, run_id, site.cohort, rules.id, rules.version, rules.sha256, result, findings)
-        )
+        results.extend(scored)
     log.info("scored %d agencies of run %d with %s %s", len(results), run_id, rules.id, rules.version)
     return results
 

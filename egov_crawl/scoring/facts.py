@@ -6,7 +6,7 @@ A check sees only this object — no database, no network, no clock (design brie
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -187,82 +187,84 @@ class SiteFacts:
         return [b for b in self.browser if b.kind == kind]
 
 
-def _pages(rows: Iterable[Any]) -> tuple[PageFacts, ...]:
-    return tuple(
-        PageFacts(
-            r.url, r.final_url, r.status, r.content_type, r.title, r.lang, r.depth, r.error_class, dict(r.facts or {})
-        )
-        for r in rows
+def run_as_of(session: Session, run_id: int) -> date:
+    """The run's reference date: its ``options["as_of"]``, else the day it started."""
+    run = repository.get_run(session, run_id)
+    if run is None:
+        raise KeyError(f"run {run_id}")
+    option = (run.options or {}).get("as_of")
+    return date.fromisoformat(option) if option else run.started_at.date()
+
+
+def _grouped(rows: Iterable[Any], make: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    """Rows keyed by their first column (a site crawl or agency id), each made into facts, in row order."""
+    groups: dict[Any, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(row[0], []).append(make(row))
+    return groups
+
+
+def load_sites(session: Session, run_id: int, agency_ids: list[str], *, as_of: date | None = None) -> list[SiteFacts]:
+    """Every fact of ``agency_ids`` in ``run_id``, in the order given: one query per table for all of them
+    (a few hundred agencies at a time keeps memory flat). ``as_of`` defaults to the run's date."""
+    if as_of is None:
+        as_of = run_as_of(session, run_id)
+    agencies = repository.agency_rows(session, agency_ids)
+    crawls = {row[1]: row for row in repository.site_crawl_rows(session, run_id, agency_ids)}
+    crawl_ids = [row[0] for row in crawls.values()]
+    pages = _grouped(
+        repository.page_rows(session, crawl_ids),
+        lambda r: PageFacts(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or {}),
     )
+    links = _grouped(repository.link_rows(session, crawl_ids), lambda r: LinkFacts(r[1], r[2], r[3], r[4], r[5], r[6]))
+    documents = _grouped(
+        repository.document_rows(session, crawl_ids),
+        lambda r: DocumentFacts(r[1], r[2], r[3], r[4], r[5], r[6] or {}),
+    )
+    forms = _grouped(
+        repository.form_rows(session, crawl_ids),
+        lambda r: FormFacts(r[1], r[2], r[3], list(r[4] or []), r[5], r[6], r[7], r[8] or {}),
+    )
+    probes = _grouped(
+        repository.probe_fact_rows(session, run_id, agency_ids), lambda r: ProbeFactRow(r[1], r[2], r[3] or {}, r[4])
+    )
+    browser = _grouped(
+        repository.browser_fact_rows(session, run_id, agency_ids),
+        lambda r: BrowserFactRow(r[1], r[2], r[3] or {}, r[4], r[5]),
+    )
+    sites: list[SiteFacts] = []
+    for agency_id in agency_ids:
+        agency = agencies.get(agency_id)
+        crawl_row = crawls.get(agency_id)
+        crawl: CrawlFacts | None = None
+        registry_entry: dict[str, Any] = {}
+        if crawl_row is not None:
+            crawl_id, _, registry_entry, *ended, stats, site_facts = crawl_row
+            crawl = CrawlFacts(*ended, stats or {}, site_facts or {})
+            registry_entry = registry_entry or {}
+        else:
+            crawl_id = None
+        sites.append(
+            SiteFacts(
+                agency_id=agency_id,
+                cohort=agency.cohort if agency else str(registry_entry.get("cohort") or "other"),
+                homepage=agency.homepage if agency else str(registry_entry.get("homepage") or ""),
+                run_id=run_id,
+                as_of=as_of,
+                name_th=agency.name_th if agency else None,
+                name_en=agency.name_en if agency else None,
+                crawl=crawl,
+                pages=tuple(pages.get(crawl_id, ())),
+                links=tuple(links.get(crawl_id, ())),
+                documents=tuple(documents.get(crawl_id, ())),
+                forms=tuple(forms.get(crawl_id, ())),
+                probes=tuple(probes.get(agency_id, ())),
+                browser=tuple(browser.get(agency_id, ())),
+            )
+        )
+    return sites
 
 
 def load_site_facts(session: Session, run_id: int, agency_id: str, *, as_of: date | None = None) -> SiteFacts:
     """Read every fact of (run, agency) from the store. ``as_of`` defaults to the run's start date."""
-    agency = repository.get_agency(session, agency_id)
-    run = repository.get_run(session, run_id)
-    if run is None:
-        raise KeyError(f"run {run_id}")
-    if as_of is None:
-        option = (run.options or {}).get("as_of")
-        as_of = date.fromisoformat(option) if option else run.started_at.date()
-    crawl_row = repository.site_crawl_of(session, run_id, agency_id)
-    crawl: CrawlFacts | None = None
-    pages: tuple[PageFacts, ...] = ()
-    links: tuple[LinkFacts, ...] = ()
-    documents: tuple[DocumentFacts, ...] = ()
-    forms: tuple[FormFacts, ...] = ()
-    if crawl_row is not None:
-        crawl = CrawlFacts(
-            crawl_row.status,
-            crawl_row.finish_reason,
-            crawl_row.error_class,
-            crawl_row.pages,
-            crawl_row.max_pages,
-            dict(crawl_row.stats or {}),
-            dict(crawl_row.site_facts or {}),
-        )
-        pages = _pages(repository.pages_of_site_crawl(session, crawl_row.id))
-        links = tuple(
-            LinkFacts(source, link.target_url, link.anchor_text, link.region, link.internal, link.status)
-            for source, link in repository.links_of_site_crawl(session, crawl_row.id)
-        )
-        documents = tuple(
-            DocumentFacts(d.url, d.format, d.status, d.size_bytes, d.found_on, dict(d.facts or {}))
-            for d in repository.documents_of_site_crawl(session, crawl_row.id)
-        )
-        forms = tuple(
-            FormFacts(
-                page_url,
-                f.action,
-                f.method,
-                list(f.fields or []),
-                f.has_captcha,
-                f.has_file_upload,
-                f.has_password,
-                dict(f.facts or {}),
-            )
-            for page_url, f in repository.forms_of_site_crawl(session, crawl_row.id)
-        )
-    registry_entry = crawl_row.registry_entry if crawl_row is not None else {}
-    return SiteFacts(
-        agency_id=agency_id,
-        cohort=agency.cohort if agency else str(registry_entry.get("cohort") or "other"),
-        homepage=agency.homepage if agency else str(registry_entry.get("homepage") or ""),
-        run_id=run_id,
-        as_of=as_of,
-        name_th=agency.name_th if agency else None,
-        name_en=agency.name_en if agency else None,
-        crawl=crawl,
-        pages=pages,
-        links=links,
-        documents=documents,
-        forms=forms,
-        probes=tuple(
-            ProbeFactRow(p.host, p.kind, dict(p.payload or {}), p.error_class)
-            for p in repository.probe_facts_of(session, run_id, agency_id)
-        ),
-        browser=tuple(
-            BrowserFactRow(b.url, b.kind, dict(b.payload or {}), b.error_class, b.evidence_path)
-            for b in repository.browser_facts_of(session, run_id, agency_id)
-        ),
-    )
+    return load_sites(session, run_id, [agency_id], as_of=as_of)[0]

@@ -433,59 +433,115 @@ def get_agency(session: Session, agency_id: str) -> Agency | None:
     return session.get(Agency, agency_id)
 
 
-def site_crawl_of(session: Session, run_id: int, agency_id: str) -> SiteCrawl | None:
-    return session.scalars(
-        select(SiteCrawl).where(SiteCrawl.run_id == run_id, SiteCrawl.agency_id == agency_id)
-    ).one_or_none()
+# Scoring reads the facts of many agencies per query, as plain rows (Core selects of the tables, not ORM
+# objects): building ORM instances cost more than the checks themselves (docs/benchmarks.md, scoring).
 
 
-def pages_of_site_crawl(session: Session, site_crawl_id: int) -> list[Page]:
-    return list(session.scalars(select(Page).where(Page.site_crawl_id == site_crawl_id).order_by(Page.id)))
-
-
-def links_of_site_crawl(session: Session, site_crawl_id: int) -> list[tuple[str, Link]]:
-    """(source page URL, link) pairs in page order."""
+def agency_rows(session: Session, agency_ids: list[str]) -> dict[str, Any]:
+    """id → (id, cohort, homepage, name_th, name_en) of the given agencies present in the store."""
+    t = Agency.__table__
     rows = session.execute(
-        select(Page.url, Link)
-        .join(Page, Link.page_id == Page.id)
-        .where(Page.site_crawl_id == site_crawl_id)
-        .order_by(Link.id)
-    ).all()
-    return [(url, link) for url, link in rows]
+        select(t.c.id, t.c.cohort, t.c.homepage, t.c.name_th, t.c.name_en).where(t.c.id.in_(agency_ids))
+    )
+    return {row[0]: row for row in rows}
 
 
-def documents_of_site_crawl(session: Session, site_crawl_id: int) -> list[Document]:
-    return list(session.scalars(select(Document).where(Document.site_crawl_id == site_crawl_id).order_by(Document.id)))
-
-
-def forms_of_site_crawl(session: Session, site_crawl_id: int) -> list[tuple[str, Form]]:
-    rows = session.execute(
-        select(Page.url, Form)
-        .join(Page, Form.page_id == Page.id)
-        .where(Page.site_crawl_id == site_crawl_id)
-        .order_by(Form.id)
-    ).all()
-    return [(url, form) for url, form in rows]
-
-
-def probe_facts_of(session: Session, run_id: int, agency_id: str) -> list[Any]:
-    from egov_crawl.store.models import ProbeFact
-
+def site_crawl_rows(session: Session, run_id: int, agency_ids: list[str]) -> list[Any]:
+    """(id, agency_id, registry_entry, status, finish_reason, error_class, pages, max_pages, stats, site_facts)."""
+    t = SiteCrawl.__table__
     return list(
-        session.scalars(
-            select(ProbeFact).where(ProbeFact.run_id == run_id, ProbeFact.agency_id == agency_id).order_by(ProbeFact.id)
+        session.execute(
+            select(
+                t.c.id, t.c.agency_id, t.c.registry_entry, t.c.status, t.c.finish_reason, t.c.error_class,
+                t.c.pages, t.c.max_pages, t.c.stats, t.c.site_facts,
+            ).where(t.c.run_id == run_id, t.c.agency_id.in_(agency_ids))
+        )
+    )  # fmt: skip
+
+
+def page_rows(session: Session, site_crawl_ids: list[int]) -> list[Any]:
+    """(site_crawl_id, url, final_url, status, content_type, title, lang, depth, error_class, facts) by page id."""
+    p = Page.__table__
+    return list(
+        session.execute(
+            select(
+                p.c.site_crawl_id, p.c.url, p.c.final_url, p.c.status, p.c.content_type, p.c.title, p.c.lang,
+                p.c.depth, p.c.error_class, p.c.facts,
+            )
+            .where(p.c.site_crawl_id.in_(site_crawl_ids))
+            .order_by(p.c.id)
+        )
+    )  # fmt: skip
+
+
+def link_rows(session: Session, site_crawl_ids: list[int]) -> list[Any]:
+    """(site_crawl_id, source page URL, target_url, anchor_text, region, internal, status) by link id."""
+    p, link = Page.__table__, Link.__table__
+    return list(
+        session.execute(
+            select(
+                p.c.site_crawl_id, p.c.url, link.c.target_url, link.c.anchor_text, link.c.region, link.c.internal,
+                link.c.status,
+            )
+            .select_from(link.join(p, link.c.page_id == p.c.id))
+            .where(p.c.site_crawl_id.in_(site_crawl_ids))
+            .order_by(link.c.id)
+        )
+    )  # fmt: skip
+
+
+def document_rows(session: Session, site_crawl_ids: list[int]) -> list[Any]:
+    """(site_crawl_id, url, format, status, size_bytes, found_on, facts) by document id."""
+    d = Document.__table__
+    return list(
+        session.execute(
+            select(d.c.site_crawl_id, d.c.url, d.c.format, d.c.status, d.c.size_bytes, d.c.found_on, d.c.facts)
+            .where(d.c.site_crawl_id.in_(site_crawl_ids))
+            .order_by(d.c.id)
         )
     )
 
 
-def browser_facts_of(session: Session, run_id: int, agency_id: str) -> list[Any]:
+def form_rows(session: Session, site_crawl_ids: list[int]) -> list[Any]:
+    """(site_crawl_id, page URL, action, method, fields, has_captcha, has_file_upload, has_password, facts)."""
+    p, f = Page.__table__, Form.__table__
+    return list(
+        session.execute(
+            select(
+                p.c.site_crawl_id, p.c.url, f.c.action, f.c.method, f.c.fields, f.c.has_captcha,
+                f.c.has_file_upload, f.c.has_password, f.c.facts,
+            )
+            .select_from(f.join(p, f.c.page_id == p.c.id))
+            .where(p.c.site_crawl_id.in_(site_crawl_ids))
+            .order_by(f.c.id)
+        )
+    )  # fmt: skip
+
+
+def probe_fact_rows(session: Session, run_id: int, agency_ids: list[str]) -> list[Any]:
+    """(agency_id, host, kind, payload, error_class) by probe fact id."""
+    from egov_crawl.store.models import ProbeFact
+
+    t = ProbeFact.__table__
+    return list(
+        session.execute(
+            select(t.c.agency_id, t.c.host, t.c.kind, t.c.payload, t.c.error_class)
+            .where(t.c.run_id == run_id, t.c.agency_id.in_(agency_ids))
+            .order_by(t.c.id)
+        )
+    )
+
+
+def browser_fact_rows(session: Session, run_id: int, agency_ids: list[str]) -> list[Any]:
+    """(agency_id, url, kind, payload, error_class, evidence_path) by browser fact id."""
     from egov_crawl.store.models import BrowserFact
 
+    t = BrowserFact.__table__
     return list(
-        session.scalars(
-            select(BrowserFact)
-            .where(BrowserFact.run_id == run_id, BrowserFact.agency_id == agency_id)
-            .order_by(BrowserFact.id)
+        session.execute(
+            select(t.c.agency_id, t.c.url, t.c.kind, t.c.payload, t.c.error_class, t.c.evidence_path)
+            .where(t.c.run_id == run_id, t.c.agency_id.in_(agency_ids))
+            .order_by(t.c.id)
         )
     )
 
@@ -512,6 +568,37 @@ def replace_score(session: Session, run_id: int, agency_id: str, methodology_id:
         )
     )
     session.add(Score(run_id=run_id, agency_id=agency_id, methodology_id=methodology_id, **row))
+
+
+def replace_scoring_results(
+    session: Session,
+    run_id: int,
+    methodology_id: str,
+    agency_ids: list[str],
+    findings: list[dict[str, Any]],
+    scores: list[dict[str, Any]],
+) -> None:
+    """Replace the findings and the ``methodology_id`` scores of many agencies of a run in a few statements (one
+    delete and one executemany insert per table): rows carry their ``agency_id``; rescoring is idempotent."""
+    from sqlalchemy import delete
+
+    from egov_crawl.store.models import Finding, Score
+
+    finding, score = Finding.__table__, Score.__table__
+    session.execute(delete(finding).where(finding.c.run_id == run_id, finding.c.agency_id.in_(agency_ids)))
+    session.execute(
+        delete(score).where(
+            score.c.run_id == run_id, score.c.methodology_id == methodology_id, score.c.agency_id.in_(agency_ids)
+        )
+    )
+    now = utcnow()  # one timestamp for the batch: the rows were computed together
+    if findings:
+        session.execute(insert(finding), [{**row, "run_id": run_id, "computed_at": now} for row in findings])
+    if scores:
+        session.execute(
+            insert(score),
+            [{**row, "run_id": run_id, "methodology_id": methodology_id, "computed_at": now} for row in scores],
+        )
 
 
 def findings_of(session: Session, run_id: int, agency_id: str) -> list[Any]:
@@ -640,3 +727,11 @@ def page_facts_of_run(session: Session, run_id: int) -> list[tuple[str, str, int
         .order_by(SiteCrawl.agency_id, Page.url)
     ).all()
     return [(str(a), str(u), s, t) for a, u, s, t in rows]
+
+
+# --- reliability (issue 10): what a mistyped agency id is compared with -------------------------------------
+
+
+def agency_ids(session: Session) -> list[str]:
+    """Every agency id the store knows (synced from a registry by crawl, probe, browse or run), sorted."""
+    return sorted(session.scalars(select(Agency.id)))

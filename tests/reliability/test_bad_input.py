@@ -86,11 +86,7 @@ def test_a_broken_registry_through_the_command_is_one_line_without_traceback(tmp
     assert str(bad) in result.stderr + result.stdout
 
 
-# score reads agency ids from the run's facts and names no close match yet (scoring/commands.py, issue 7).
-SCORE_SUGGESTS = pytest.mark.xfail(reason="score: unknown id without close-match suggestions", strict=True)
-
-
-@pytest.mark.parametrize("command", ["crawl", "probe", "browse", pytest.param("score", marks=SCORE_SUGGESTS)])
+@pytest.mark.parametrize("command", ["crawl", "probe", "browse", "score"])
 def test_unknown_agency_id_exits_non_zero_with_close_matches(
     command: str, testbed: TestbedHandle, tmp_path: Path
 ) -> None:
@@ -98,6 +94,8 @@ def test_unknown_agency_id_exits_non_zero_with_close_matches(
     typo = known[:-1] + ("x" if known[-1] != "x" else "y")
     with session_factory(open_store(f"sqlite:///{tmp_path / 'x.db'}")).begin() as session:
         repository.create_run(session, code_version="test")  # score needs a run before it reads the id
+        # score compares with the agencies the store knows (the registry's, synced by every collector)
+        repository.sync_agencies(session, parse_registry(testbed.registry_path.read_text(encoding="utf-8")).agencies)
     env = {**os.environ, "EGOV_CRAWL_REGISTRY": str(testbed.registry_path)}
     result = subprocess.run(
         [sys.executable, "-m", "egov_crawl", command, typo, "--db", str(tmp_path / "x.db")],
