@@ -269,7 +269,9 @@ def crawl(
                 "pages": sum(r.pages for r in results),
             },
         }
-        if created_run or resume:
+        # A pipeline run (``egov-crawl run``) has more phases after this one: its status is the pipeline's to
+        # set, and "complete" here would hide a later crash from ``run --resume``.
+        if created_run or (resume and "pipeline" not in (run.options or {})):
             run.status = "interrupted" if interrupted else "complete"
             run.finished_at = None if interrupted else utcnow()
     engine.dispose()
