@@ -12,8 +12,10 @@ from __future__ import annotations
 import html as html_lib
 import re
 import urllib.robotparser
+from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -168,3 +170,53 @@ def test_the_login_form_has_a_password_field(crawled: dict[str, Any]) -> None:
     logins = [f for f in extracted.forms if f.has_password]
     assert logins and all(f.method == "POST" for f in logins)
     assert any(f.action == url for f in logins)
+
+
+# --- scoring the archive (issue 9, acceptance 3 and 4) ---------------------------------------------------------
+
+ARCHIVE_DATE = date(2014, 3, 25)
+
+
+@pytest.fixture(scope="module")
+def scored(crawled: dict[str, Any]) -> dict[str, Any]:
+    from egov_crawl.scoring.engine import score_run
+
+    [scored] = score_run(f"sqlite:///{crawled['db']}", 1, as_of=ARCHIVE_DATE)
+    return {"result": scored.result, "findings": scored.findings}
+
+
+# What a citizen looks for on data.gov.uk in 2014, as lexicon keys: (key, the page it must lead to).
+CITIZEN_PAGES = {
+    "OPN-12": "/privacy",  # privacy policy
+    "INF-07.policy": "/cookies-policy",
+    "INF-17": "/accessibility-statement",
+    "SRV-03": "/faq",
+    "SRV-01": "/contact",
+    "OPN-13.website": "/terms-and-conditions",
+    "OPN-15": "",  # open data: the portal names itself so on its home page
+}
+
+
+def test_the_english_lexicon_finds_the_pages_a_citizen_looks_for(crawled: dict[str, Any]) -> None:
+    from egov_crawl.scoring import lexicon
+    from egov_crawl.scoring.facts import load_site_facts
+
+    with session(crawled["db"]) as db:
+        site = load_site_facts(db, 1, AGENCY, as_of=ARCHIVE_DATE)
+    for key, path in CITIZEN_PAGES.items():
+        match = lexicon.find(site, key)
+        assert match is not None, key
+        assert match.lang == "en" and urlsplit(match.url).path.rstrip("/").endswith(path), (key, match)
+
+
+def test_a_score_with_partial_coverage_where_the_archive_cannot_show(scored: dict[str, Any]) -> None:
+    result, findings = scored["result"], scored["findings"]
+    assert 0 < result.coverage < 1
+    # An archive has no TLS handshake, no DNS answers and no browser: those indicators are NOT_OBSERVED, never FAIL.
+    for check_id in ("INF-03", "INF-04", "INF-05", "INF-09", "INF-10", "INF-11", "INF-16", "INF-28"):
+        assert findings[check_id].outcome.value == "NOT_OBSERVED", (check_id, findings[check_id].evidence_json())
+    # ... while what the archive does show is judged, with evidence.
+    assert findings["SRV-03"].outcome.value == "PASS" and findings["OPN-12"].outcome.value == "PASS"
+    assert findings["INF-19"].outcome.value == "PASS"  # <html lang="en">
+    failed = [f for f in findings.values() if f.outcome.value == "FAIL"]
+    assert failed and all(f.evidence_json() for f in failed)

@@ -348,6 +348,10 @@ def apex_www(site: SiteFacts) -> Finding:
     home = site.home
     if not twin or home is None or home.status is None:
         return Finding.not_observed("the other host name was not fetched")
+    if twin.get("status") is None and not site.has(Source.PROBE):
+        # The crawler's one request to the twin got no answer; without the probe's DNS and endpoint facts that
+        # may be a gap of the crawl (or of an archive) rather than of the site.
+        return Finding.not_observed(f"{twin.get('url')} did not answer the crawler ({twin.get('error_class')})")
     data: dict[str, object] = {
         "twin": twin.get("url"),
         "status": twin.get("status"),

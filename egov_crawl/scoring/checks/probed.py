@@ -175,13 +175,16 @@ def hsts(site: SiteFacts) -> Finding:
     Why: GSA, ScanGov, Mozilla Observatory: without HSTS the first plain-HTTP request can be hijacked.
     Evidence: the header as sent (probe, else the crawled home page). The methodology gates it on INF-03.
     Outcomes: PASS max-age ≥ 31536000; PARTIAL 0.5 shorter; FAIL absent (or no HTTPS); NOT_OBSERVED when the
-    home page was not fetched.
+    home page was not fetched, or when only a plain-HTTP crawl (no probe) saw it.
     """
     found = _headers(site)
     if found is None:
         return Finding.not_observed("the home page's headers were not recorded", site.homepage)
     fields, url, scheme = found
     header = fields.get("hsts")
+    if scheme != "https" and not site.has(Source.PROBE):
+        # A crawl that started at http:// never asked for HTTPS: absence of HSTS is not shown (catalog §8.7).
+        return Finding.not_observed("HTTPS was not probed; the crawl saw the site over plain HTTP", url)
     if scheme != "https" or not header:
         where = "served over plain HTTP" if scheme != "https" else "no Strict-Transport-Security header"
         return Finding.failed(Evidence(f"no HSTS: {where}", url))
