@@ -81,8 +81,9 @@ def classify(exc: BaseException) -> str:
         message = str(exc)
         if "robots.txt" in message:
             return ROBOTS_BLOCKED
-        # HttpCompressionMiddleware: the decompressed body went past DOWNLOAD_MAXSIZE (a gzip bomb, or just big).
-        return failures.TOO_LARGE if "MAXSIZE" in message.upper() else failures.IGNORED
+        # HttpCompressionMiddleware: the body inflated past DOWNLOAD_MAXSIZE while being decompressed (a gzip
+        # bomb); the same class the probes give it. A body too large on the wire is TOO_LARGE (downloader).
+        return failures.DECOMPRESSION_BOMB if "MAXSIZE" in message.upper() else failures.IGNORED
     for current in _chain(exc):
         tls = _tls_reason(current)
         if tls:

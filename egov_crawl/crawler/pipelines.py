@@ -2,30 +2,33 @@
 
 Writes are batched (``EGOV_DB_BATCH_PAGES`` pages or ``EGOV_DB_FLUSH_SECONDS``, whichever comes first): one
 transaction holds whole pages with their links, forms and documents, so a crawl killed at any moment leaves
-only complete pages behind — which is what ``--resume`` continues from.
+only complete pages behind — which is what ``--resume`` continues from. A batch whose connection is lost (the
+database restarted) is written again whole (``store.db.write_with_retry``), never dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from egov_crawl import failures
 from egov_crawl.crawler import events
 from egov_crawl.crawler.items import DocumentCheckItem, PageItem
 from egov_crawl.store import repository
-from egov_crawl.store.db import session_factory
+from egov_crawl.store.db import session_factory, write_with_retry
 from egov_crawl.store.models import Form, Link
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class CrawlStore:
@@ -39,6 +42,10 @@ class CrawlStore:
     def transaction(self) -> Iterator[Session]:
         with self._sessions.begin() as session:
             yield session
+
+    def write(self, write: Callable[[Session], T]) -> T:
+        """One all-or-nothing write, retried whole when the database connection is lost."""
+        return write_with_retry(self._sessions, write)
 
     def page_summary(self, page_id: int) -> dict[str, Any] | None:
         with self._sessions() as session:
@@ -111,23 +118,23 @@ class StorePipeline:
         pages, self.pages = self.pages, []
         checks, self.checks = self.checks, []
         site_crawl_id = self.spider.plan.site_crawl_id
-        with self.store.transaction() as session:
+        check_rows = [
+            {
+                "url": c.url,
+                "status": c.status,
+                "size": c.size,
+                "content_type": c.content_type,
+                "error_class": c.error_class,
+                "method": c.method,
+            }
+            for c in checks
+        ]
+
+        def write(session: Session) -> None:
             self._write_pages(session, site_crawl_id, pages)
-            repository.record_document_checks(
-                session,
-                site_crawl_id,
-                [
-                    {
-                        "url": c.url,
-                        "status": c.status,
-                        "size": c.size,
-                        "content_type": c.content_type,
-                        "error_class": c.error_class,
-                        "method": c.method,
-                    }
-                    for c in checks
-                ],
-            )
+            repository.record_document_checks(session, site_crawl_id, check_rows)
+
+        self.store.write(write)
         self.stored_pages += len(pages)
 
     def _write_pages(self, session: Session, site_crawl_id: int, pages: list[PageItem]) -> None:
@@ -225,9 +232,14 @@ class StorePipeline:
             error_class = homepage["error_class"]
             if status == "complete":
                 status = "failed"
+        site_facts = _jsonable(spider.site_facts())
+        if error_class is None and site_facts["crawl"].get("url_trap"):
+            # The bounds held (the crawl is complete), but what they cut off is a URL generator: say so.
+            error_class = failures.URL_TRAP
         stats = _jsonable(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         site_crawl_id = spider.plan.site_crawl_id
-        with self.store.transaction() as session:
+
+        def finish(session: Session) -> int:
             pages = repository.count_pages(session, site_crawl_id)
             repository.fill_link_statuses(session, site_crawl_id, spider.url_status)
             repository.finish_site_crawl(
@@ -238,8 +250,11 @@ class StorePipeline:
                 error_class=error_class,
                 pages=pages,
                 stats=stats,
-                site_facts=_jsonable(spider.site_facts()),
+                site_facts=site_facts,
             )
+            return pages
+
+        pages = self.store.write(finish)
         events.emit(
             "agency_finished",
             agency=spider.agency_id,

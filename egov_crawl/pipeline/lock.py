@@ -7,6 +7,7 @@ holds the lock, and exit with its own code so a scheduler can tell "skipped" fro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -18,6 +19,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from egov_crawl.errors import UserError
@@ -103,6 +105,9 @@ def _advisory_lock(db_url: str) -> Iterator[None]:
             try:
                 yield
             finally:
-                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+                # A restarted server has already dropped the lock with this connection's backend; the unlock
+                # then fails, and must not hide what the run itself raised.
+                with contextlib.suppress(DBAPIError):
+                    connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
     finally:
         engine.dispose()

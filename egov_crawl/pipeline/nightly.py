@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+from sqlalchemy.exc import DBAPIError
 
 from egov_crawl import __version__
 from egov_crawl.errors import UserError
@@ -22,7 +24,7 @@ from egov_crawl.pipeline.lock import run_lock
 from egov_crawl.pipeline.runlog import RunLog
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
-from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.db import StoreUnavailable, open_store, session_factory, write_with_retry
 from egov_crawl.store.models import Run
 
 PHASES = ("crawl", "probe", "browse", "score")
@@ -214,6 +216,7 @@ def _run_locked(registry: Registry, *, db_url: str, options: RunOptions, log: Ru
     log.event("run_started", run_id=run_id, agencies=len(agency_ids), phases=list(options.phases), resumed=resume)
     ctx = PhaseContext(registry, agency_ids, db_url, run_id, options, log, resumed=resume)
     status = "failed"  # until every phase has run; SIGKILL leaves "running", which --resume also picks up
+    recorded = False
     try:
         for phase in options.phases:
             if phase in done:
@@ -225,9 +228,13 @@ def _run_locked(registry: Registry, *, db_url: str, options: RunOptions, log: Ru
         status = "interrupted"
         raise
     finally:
-        with sessions.begin() as session:
-            repository.set_run_status(session, run_id, status, seconds=round(time.monotonic() - started, 1))
-        log.event("run_finished", run_id=run_id, status=status, seconds=time.monotonic() - started)
+        # With the database gone (the usual reason a phase failed) the status cannot be written: the run stays
+        # "running", which is not complete and which --resume picks up. The error that got here is what to show.
+        seconds = round(time.monotonic() - started, 1)
+        recorded = _record(sessions, repository.set_run_status, run_id, status, seconds=seconds)
+        log.event("run_finished", run_id=run_id, status=status if recorded else "running", seconds=seconds)
+    if not recorded:
+        raise RunFailed(f"run {run_id}: every phase ran but the database is unreachable; rerun with --resume")
     with sessions.begin() as session:
         failures = repository.failure_counts(session, run_id)
         pages = repository.run_page_count(session, run_id)
@@ -236,20 +243,49 @@ def _run_locked(registry: Registry, *, db_url: str, options: RunOptions, log: Ru
     return RunReport(run_id, status, len(agency_ids), pages, time.monotonic() - started, phases, failures)
 
 
+def _record(sessions: Any, update: Callable[..., None], *args: Any, **kwargs: Any) -> bool:
+    """Write run bookkeeping; False (and nothing raised) when the database cannot be reached."""
+    try:
+        with sessions.begin() as session:
+            update(session, *args, **kwargs)
+    except DBAPIError:
+        return False
+    return True
+
+
+def _one_line(exc: BaseException) -> str:
+    """``Type: first line`` — SQLAlchemy's messages carry the SQL and a help link on further lines."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}".rstrip(": ")
+
+
 def _run_phase(ctx: PhaseContext, phase: str, sessions: Any) -> None:
     ctx.log.event("phase_started", run_id=ctx.run_id, phase=phase)
     began = time.monotonic()
     try:
         detail = PHASE_FUNCTIONS[phase](ctx)
-    except (KeyboardInterrupt, UserError):
+    except KeyboardInterrupt:
         raise
+    except UserError as exc:
+        if not isinstance(exc, StoreUnavailable):
+            raise  # bad input: the user's one line, as from any command
+        _phase_failed(ctx, phase, sessions, exc)
     except Exception as exc:  # a phase that cannot go on fails the run; its facts so far stay stored
-        error = f"{type(exc).__name__}: {exc}"
-        with sessions.begin() as session:
-            repository.mark_phase(session, ctx.run_id, phase, done=False, error=error)
-        ctx.log.event("phase_failed", run_id=ctx.run_id, phase=phase, error=error)
-        raise RunFailed(f"run {ctx.run_id}: the {phase} phase failed: {error}; rerun with --resume") from exc
+        _phase_failed(ctx, phase, sessions, exc)
     seconds = round(time.monotonic() - began, 1)
-    with sessions.begin() as session:
-        repository.mark_phase(session, ctx.run_id, phase, done=True, seconds=seconds, detail=detail)
+    try:  # the phase's facts are stored; wait out a database restart rather than redo the phase
+        write_with_retry(
+            sessions, lambda s: repository.mark_phase(s, ctx.run_id, phase, done=True, seconds=seconds, detail=detail)
+        )
+    except DBAPIError as exc:
+        _phase_failed(ctx, phase, sessions, exc)
     ctx.log.event("phase_finished", run_id=ctx.run_id, phase=phase, seconds=seconds, detail=detail)
+
+
+def _phase_failed(ctx: PhaseContext, phase: str, sessions: Any, exc: BaseException) -> NoReturn:
+    error = _one_line(exc)
+    _record(sessions, repository.mark_phase, ctx.run_id, phase, done=False, error=error)
+    ctx.log.event("phase_failed", run_id=ctx.run_id, phase=phase, error=error)
+    raise RunFailed(f"run {ctx.run_id}: the {phase} phase failed: {error}; rerun with --resume") from exc

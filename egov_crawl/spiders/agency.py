@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from egov_crawl.crawler import events
+from egov_crawl.crawler import events, traps
 from egov_crawl.crawler.cms import detect_cms
 from egov_crawl.crawler.errors import ROBOTS_BLOCKED, classify
 from egov_crawl.crawler.extract import (
@@ -119,6 +119,7 @@ class AgencySpider(Spider):
         self.backlog: deque[tuple[str, int]] = deque()
         self.budget_hit = False
         self.depth_skipped = 0
+        self.cut_off_shapes: Counter[str] = Counter()  # URLs the bounds left unfollowed, by shape (traps.py)
         self.url_status: dict[str, int | None] = {}
         self.internal_targets: set[str] = set(plan.known_targets)
         self.documents: dict[str, str] = {url: document_format(url) or "" for url in plan.known_documents}
@@ -183,6 +184,8 @@ class AgencySpider(Spider):
         self.seen.add(url)
         if self.pages_issued >= self.max_pages:
             self.budget_hit = True
+            if traps.counts_as_cut_off(url, beyond_depth=False):
+                self.cut_off_shapes[traps.url_shape(url)] += 1
             if len(self.backlog) < MAX_BACKLOG:
                 self.backlog.append((url, depth))
             return None
@@ -254,6 +257,7 @@ class AgencySpider(Spider):
                 continue  # documents and media are checked with HEAD (link integrity), not crawled as pages
             if depth + 1 > self.max_depth:
                 self.depth_skipped += 1
+                self.cut_off_shapes[traps.url_shape(target)] += 1
                 continue
             if len(target) > self.url_length_limit:
                 continue
@@ -522,6 +526,7 @@ class AgencySpider(Spider):
             "backlog": len(self.backlog),
             "depth_limit": self.max_depth,
             "depth_skipped": self.depth_skipped,
+            "url_trap": traps.detect(self.cut_off_shapes),
             "robots_blocked": self.robots_blocked,
             "own_hosts": sorted(self.own_hosts),
         }

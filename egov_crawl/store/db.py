@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -12,12 +15,21 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from egov_crawl.errors import UserError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+# How long a writer waits for a restarted or failed-over server: a PostgreSQL restart takes seconds, a
+# failover under a minute. About 45 s in all, then the error goes up and the run fails (resumable).
+RETRY_DELAYS_S: tuple[float, ...] = (0.5, 1, 2, 4, 8, 15, 15)
+
+
+class StoreUnavailable(UserError):
+    """The database cannot be reached (down, restarting, wrong address): one clear line, no traceback."""
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -41,7 +53,9 @@ def make_engine(url: str) -> Engine:
         if not folder.exists():
             raise UserError(f"--db: folder {folder} does not exist; create it or choose another path")
     # Thai text stored as UTF-8, not \uXXXX escapes (half the size, and readable in psql/sqlite3).
-    engine = create_engine(parsed, pool_pre_ping=True, json_serializer=lambda o: json.dumps(o, ensure_ascii=False))
+    # One encoder for every value: json.dumps with a non-default option builds a new JSONEncoder per call.
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    engine = create_engine(parsed, pool_pre_ping=True, json_serializer=encode)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -79,9 +93,35 @@ def open_store(url: str, *, auto_upgrade: bool = True) -> Engine:
         if auto_upgrade and current_revision(engine) != head_revision():
             upgrade(engine)
     except OperationalError as exc:
-        raise UserError(f"--db: cannot open {engine.url.render_as_string(hide_password=True)}: {exc.orig}") from None
+        where = engine.url.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        raise StoreUnavailable(f"--db: cannot open {where}: {reason}") from None
     return engine
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def write_with_retry(
+    sessions: sessionmaker[Session],
+    write: Callable[[Session], T],
+    *,
+    delays: Sequence[float] = RETRY_DELAYS_S,
+) -> T:
+    """Run ``write`` in one transaction; when the connection is lost (server restarted, failover), roll back and
+    run the whole transaction again after a pause, until ``delays`` are used up, then raise.
+
+    Safe because ``write`` is all-or-nothing: a failed attempt left nothing behind. ``pool_pre_ping`` (in
+    ``make_engine``) then hands out a fresh connection instead of the dead one.
+    """
+    for delay in (*delays, None):
+        try:
+            with sessions.begin() as session:
+                return write(session)
+        except (OperationalError, InterfaceError) as exc:
+            if delay is None:
+                raise
+            log.warning("database write failed (%s); retrying in %.1f s", str(exc.orig).strip()[:200], delay)
+            time.sleep(delay)
+    raise AssertionError("unreachable")

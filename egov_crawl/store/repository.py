@@ -592,13 +592,47 @@ def replace_scoring_results(
         )
     )
     now = utcnow()  # one timestamp for the batch: the rows were computed together
-    if findings:
-        session.execute(insert(finding), [{**row, "run_id": run_id, "computed_at": now} for row in findings])
-    if scores:
-        session.execute(
-            insert(score),
-            [{**row, "run_id": run_id, "methodology_id": methodology_id, "computed_at": now} for row in scores],
-        )
+    _insert_many(session, finding, {"run_id": run_id, "computed_at": now}, findings)
+    _insert_many(session, score, {"run_id": run_id, "methodology_id": methodology_id, "computed_at": now}, scores)
+
+
+def _insert_many(session: Session, table: Any, same: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """INSERT ``rows`` (dicts with the same keys) plus the values ``same`` for all of them, as one executemany.
+
+    Each column's bind processing (JSON, dates, booleans) is applied here, once per value, and the driver gets
+    plain tuples: SQLAlchemy's executemany builds each row's parameters through the compiler, which cost as much
+    as SQLite's own insert for rescore's 81 findings per agency (docs/benchmarks.md, scoring)."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = [*rows[0], *same]
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    names = list(compiled.positiontup or []) if compiled.positional else keys
+
+    def processor(key: str) -> Any:
+        return table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+
+    processors = {key: processor(key) for key in names}
+    constants = {key: (processors[key](value) if processors[key] else value) for key, value in same.items()}
+    plan = [(key, processors[key]) for key in names]
+    if compiled.positional:
+        params: list[Any] = [
+            tuple(
+                constants[key] if key in constants else (convert(row[key]) if convert else row[key])
+                for key, convert in plan
+            )
+            for row in rows
+        ]
+    else:
+        params = [
+            {
+                key: constants[key] if key in constants else (convert(row[key]) if convert else row[key])
+                for key, convert in plan
+            }
+            for row in rows
+        ]
+    connection.exec_driver_sql(str(compiled), params)
 
 
 def findings_of(session: Session, run_id: int, agency_id: str) -> list[Any]:

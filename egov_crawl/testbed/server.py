@@ -338,6 +338,7 @@ class TestbedApp:
                 "method": request.method,
                 "path": request.path_qs,
                 "user_agent": request.headers.get("User-Agent", ""),
+                "range": request.headers.get("Range"),  # a capped GET of a document (issue 10)
             }
         )
         self.logged += 1

@@ -75,7 +75,7 @@ def test_each_failure_is_a_page_with_an_error_class(hostile: dict[str, Any]) -> 
         "/": (200, None),
         "/drip": (None, "timeout"),
         "/reset": (None, "connection_reset"),
-        "/bomb": (None, "too_large"),
+        "/bomb": (None, "decompression_bomb"),
         "/huge": (None, "too_large"),
         "/busy": (429, None),
         "/loop-a": (302, None),  # /loop-b redirects back to /loop-a: recorded, not followed again

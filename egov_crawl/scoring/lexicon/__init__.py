@@ -9,6 +9,7 @@ it: page titles and headings of pages that answered, and the labels of links tha
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,16 +19,26 @@ from urllib.parse import urlsplit
 import yaml
 
 from egov_crawl import thai
-from egov_crawl.scoring.facts import PageFacts, SiteFacts
+from egov_crawl.scoring.facts import LinkFacts, PageFacts, SiteFacts
 
 LEXICON_DIR = Path(__file__).resolve().parent
 MAX_LABEL_CHARS = 120  # menu items, footer links and document titles are shorter; news headlines often are not
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"))
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 
 
 def fold(text: str) -> str:
     """Normalised, case-folded text with every dash as '-' (catalog §8.6)."""
-    return thai.normalize(text).translate(_DASHES).casefold()
+    return fold_normalized(thai.normalize(text))
+
+
+def fold_normalized(text: str) -> str:
+    """``fold`` of text that is already ``thai.normalize``d (normalising is idempotent)."""
+    for dash in _DASHES:
+        # One C scan per dash: str.translate with a table looks up every character of Thai text in a dict
+        # (10 times slower on page text, bench/scoring.py).
+        if dash in text:
+            text = text.replace(dash, "-")
+    return text.casefold()
 
 
 @dataclass(frozen=True)
@@ -104,9 +115,13 @@ class _Entry:
     on_page: str | None
 
 
+_TITLE_SUFFIX = re.compile(r"\s[|–-]\s")
+_SEPARATOR = "\x00"  # between the texts joined for searching: no term contains it, so no match spans two texts
+
+
 def _title_label(title: str) -> str:
     """'อำนาจหน้าที่ | กรมสรรพากร' → 'อำนาจหน้าที่': the site name suffix would match every page."""
-    return re.split(r"\s[|–-]\s", title, maxsplit=1)[0] if " " in title else title
+    return _TITLE_SUFFIX.split(title, maxsplit=1)[0] if " " in title else title
 
 
 def _is_article(facts: dict[str, Any]) -> bool:
@@ -115,21 +130,63 @@ def _is_article(facts: dict[str, Any]) -> bool:
     return bool(graph.get("article:published_time")) or graph.get("og:type") == "article"
 
 
-def _index(site: SiteFacts) -> list[_Entry]:
+class _Texts:
+    """Several folded texts joined into one string, so that finding which of them contain a term is a few
+    ``str.find`` calls in C over one string instead of a Python loop over every text and term (rescore calls
+    this for each of the lexicon's 450 terms on every agency: bench/scoring.py). Answers are cached per term."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        self.joined = _SEPARATOR.join(texts)
+        self.starts: list[int] = []
+        offset = 0
+        for text in texts:
+            self.starts.append(offset)
+            offset += len(text) + 1
+        self._hits: dict[str, tuple[int, ...]] = {}
+
+    def containing(self, term: str) -> tuple[int, ...]:
+        """Indexes of the texts that contain ``term``, in order."""
+        hits = self._hits.get(term)
+        if hits is None:
+            if not term:
+                hits = tuple(range(len(self.texts)))
+            else:
+                found: list[int] = []
+                joined, starts, position = self.joined, self.starts, self.joined.find(term)
+                while position >= 0:
+                    index = bisect_right(starts, position) - 1
+                    found.append(index)
+                    if index + 1 >= len(starts):
+                        break
+                    position = joined.find(term, starts[index + 1])  # the next text: one hit per text is enough
+                hits = tuple(found)
+            self._hits[term] = hits
+        return hits
+
+
+@dataclass(frozen=True)
+class _Labels:
+    entries: list[_Entry]
+    texts: _Texts
+
+
+def _index(site: SiteFacts) -> _Labels:
     """Titles and headings of pages that answered, and short labels of links that are not broken; cached."""
     cache_key = "lexicon_index"
-    cached = site.cache.get(cache_key)
+    cached: _Labels | None = site.cache.get(cache_key)
     if cached is not None:
-        return list(cached)
+        return cached
     entries: list[_Entry] = []
     # A news article is *about* something, it is not the thing (a headline on disaster drills is not a disaster
     # information section), and the home page's title is the agency's name (กรมกิจการผู้สูงอายุ is not a page
     # for the elderly): neither names a section.
-    articles = {p.final_url or p.url for p in site.ok_pages if _is_article(p.facts)} | {
-        p.url for p in site.ok_pages if _is_article(p.facts)
+    ok_pages = site.ok_pages
+    articles = {p.final_url or p.url for p in ok_pages if _is_article(p.facts)} | {
+        p.url for p in ok_pages if _is_article(p.facts)
     }
     home = site.home
-    for page in site.ok_pages:
+    for page in ok_pages:
         url = page.final_url or page.url
         if url in articles:
             continue
@@ -140,6 +197,7 @@ def _index(site: SiteFacts) -> list[_Entry]:
             if heading and len(heading) <= MAX_LABEL_CHARS:
                 entries.append(_Entry("heading", fold(heading), url, heading, None))
     seen: set[tuple[str, str]] = set()
+    folded_labels: dict[str, str] = {}  # menus repeat on every page: fold each label once
     for link in site.links:
         text = (link.anchor_text or "").strip()
         if link.broken or not text or len(text) > MAX_LABEL_CHARS or (text, link.target_url) in seen:
@@ -147,13 +205,17 @@ def _index(site: SiteFacts) -> list[_Entry]:
         if link.target_url in articles:
             continue
         seen.add((text, link.target_url))
-        entries.append(_Entry("link_text", fold(text), link.target_url, text, link.source_url))
+        folded = folded_labels.get(text)
+        if folded is None:
+            folded = folded_labels[text] = fold(text)
+        entries.append(_Entry("link_text", folded, link.target_url, text, link.source_url))
     # The agency's own name is not a signal ("เกี่ยวกับกรมกิจการผู้สูงอายุ" is an about page, not one for the elderly).
     names = [fold(n) for n in (site.name_th, site.name_en) if n and len(n) > 3]
     if names:
         entries = [_Entry(e.field, _without(e.folded, names), e.url, e.snippet, e.on_page) for e in entries]
-    site.cache[cache_key] = entries
-    return entries
+    labels = _Labels(entries, _Texts([e.folded for e in entries]))
+    site.cache[cache_key] = labels
+    return labels
 
 
 def _without(text: str, names: list[str]) -> str:
@@ -163,42 +225,95 @@ def _without(text: str, names: list[str]) -> str:
     return text
 
 
+_FIELDS = ("title", "heading", "link_text")
+
+
 def find(site: SiteFacts, key: str, *, lexicon: Lexicon | None = None) -> Match | None:
     """The first place the site names the thing ``key`` stands for: titles and headings first (a page that *is*
-    the thing), then link labels, then URL paths of answered pages and links, then links to external hosts."""
-    lexicon = lexicon or load_lexicon()
+    the thing), then link labels, then URL paths of answered pages and links, then links to external hosts.
+
+    Several checks ask for the same key (OPN-09, the news list): with the default lexicon the answer is cached."""
+    if lexicon is None:
+        cached = site.cache.setdefault("lexicon_find", {})
+        if key not in cached:
+            cached[key] = _find(site, key, load_lexicon())
+        match: Match | None = cached[key]
+        return match
+    return _find(site, key, lexicon)
+
+
+def _find(site: SiteFacts, key: str, lexicon: Lexicon) -> Match | None:
     terms = lexicon.terms_of(key)
-    entries = _index(site)
-    for wanted in ("title", "heading", "link_text"):
-        # The shortest matching label wins: "ผู้บริหาร" the page, not a headline about an executive's visit.
-        best: tuple[int, Match] | None = None
-        for entry in entries:
-            if entry.field != wanted or (best is not None and len(entry.folded) >= best[0]):
-                continue
-            for term, lang in terms:
-                if term in entry.folded:
-                    best = (
-                        len(entry.folded),
-                        Match(key, entry.field, entry.url, term, lang, entry.snippet, entry.on_page),
+    labels = _index(site)
+    entries = labels.entries
+    hits: set[int] = set()
+    for term, _ in terms:
+        hits.update(labels.texts.containing(term))
+    if hits:
+        # The shortest matching label wins: "ผู้บริหาร" the page, not a headline about an executive's visit;
+        # among labels of one length, the first.
+        for wanted in _FIELDS:
+            best: _Entry | None = None
+            for index in sorted(hits):
+                entry = entries[index]
+                if entry.field == wanted and (best is None or len(entry.folded) < len(best.folded)):
+                    best = entry
+            if best is not None:
+                term, lang = next((t, lang) for t, lang in terms if t in best.folded)
+                return Match(key, best.field, best.url, term, lang, best.snippet, best.on_page)
+    paths = lexicon.paths.get(key, ())
+    if paths:
+        page_paths, link_paths = _paths(site)
+        for pattern in paths:
+            for path, url in page_paths:
+                if pattern.search(path):
+                    return Match(key, "url_path", url, pattern.pattern, "en", url)
+            for path, link in link_paths:
+                if pattern.search(path):
+                    return Match(
+                        key, "url_path", link.target_url, pattern.pattern, "en", link.target_url, link.source_url
                     )
-                    break
-        if best is not None:
-            return best[1]
-    for pattern in lexicon.paths.get(key, ()):
-        for page in site.ok_pages:
-            url = page.final_url or page.url
-            if pattern.search(urlsplit(url).path):
-                return Match(key, "url_path", url, pattern.pattern, "en", url)
+    return find_host(site, key, lexicon=lexicon)
+
+
+def _first_links(site: SiteFacts) -> dict[str, LinkFacts]:
+    """Target URL → its first link, in link order; cached. Menus repeat on every page, so a site has about a
+    third as many targets as links, and each URL is parsed once."""
+    cached: dict[str, LinkFacts] | None = site.cache.get("first_links")
+    if cached is None:
+        cached = {}
         for link in site.links:
-            if (
-                link.internal
-                and not link.broken
-                and link.status is not None
-                and pattern.search(urlsplit(link.target_url).path)
-            ):
-                return Match(key, "url_path", link.target_url, pattern.pattern, "en", link.target_url, link.source_url)
-    host_match = find_host(site, key, lexicon=lexicon)
-    return host_match
+            cached.setdefault(link.target_url, link)
+        site.cache["first_links"] = cached
+    return cached
+
+
+def _paths(site: SiteFacts) -> tuple[list[tuple[str, str]], list[tuple[str, LinkFacts]]]:
+    """(URL path, URL) of answered pages, and (path, first link to it) of internal links that answered; cached."""
+    cached: tuple[list[tuple[str, str]], list[tuple[str, LinkFacts]]] | None = site.cache.get("lexicon_paths")
+    if cached is None:
+        page_paths = [(urlsplit(url).path, url) for url in (p.final_url or p.url for p in site.ok_pages)]
+        first: dict[str, LinkFacts] = {}
+        parsed: set[str] = set()  # menus repeat on every page: parse each target URL once
+        for link in site.links:
+            if link.internal and not link.broken and link.status is not None and link.target_url not in parsed:
+                parsed.add(link.target_url)
+                first.setdefault(urlsplit(link.target_url).path, link)
+        cached = (page_paths, list(first.items()))
+        site.cache["lexicon_paths"] = cached
+    return cached
+
+
+def _hosts(site: SiteFacts) -> list[tuple[str, LinkFacts]]:
+    """(lower-case host, first link to it) in link order; cached (every platform check scans the links)."""
+    cached: list[tuple[str, LinkFacts]] | None = site.cache.get("lexicon_hosts")
+    if cached is None:
+        first: dict[str, LinkFacts] = {}
+        for url, link in _first_links(site).items():
+            first.setdefault((urlsplit(url).hostname or "").lower(), link)
+        cached = list(first.items())
+        site.cache["lexicon_hosts"] = cached
+    return cached
 
 
 def find_host(site: SiteFacts, key: str, *, lexicon: Lexicon | None = None) -> Match | None:
@@ -207,23 +322,29 @@ def find_host(site: SiteFacts, key: str, *, lexicon: Lexicon | None = None) -> M
     suffixes = lexicon.hosts.get(key, ())
     if not suffixes:
         return None
-    for link in site.links:
-        host = (urlsplit(link.target_url).hostname or "").lower()
+    for host, link in _hosts(site):
         for suffix in suffixes:
             if host == suffix or host.endswith("." + suffix):
                 return Match(key, "link_host", link.target_url, suffix, "en", link.anchor_text or host, link.source_url)
     return None
 
 
-def _page_texts(site: SiteFacts) -> list[tuple[PageFacts, str, str]]:
-    """(page, normalised text, folded text) of answered pages, computed once per site: every text check
-    searches the same pages (bench/scoring.py: folding was half of rescore's time)."""
-    cached: list[tuple[PageFacts, str, str]] | None = site.cache.get("page_texts")
+@dataclass(frozen=True)
+class _PageTexts:
+    pages: list[tuple[PageFacts, str, str]]  # (page, normalised text, folded text)
+    texts: _Texts
+
+
+def _page_texts(site: SiteFacts) -> _PageTexts:
+    """Normalised and folded text of answered pages, computed once per site: every text check searches the same
+    pages (bench/scoring.py: folding was half of rescore's time)."""
+    cached: _PageTexts | None = site.cache.get("page_texts")
     if cached is None:
-        cached = []
+        pages = []
         for page in site.ok_pages:
             text = thai.normalize(page.text())
-            cached.append((page, text, fold(text)))
+            pages.append((page, text, fold_normalized(text)))
+        cached = _PageTexts(pages, _Texts([folded for _, _, folded in pages]))
         site.cache["page_texts"] = cached
     return cached
 
@@ -231,16 +352,26 @@ def _page_texts(site: SiteFacts) -> list[tuple[PageFacts, str, str]]:
 def find_in_text(
     site: SiteFacts, key: str, *, urls: set[str] | None = None, lexicon: Lexicon | None = None
 ) -> Match | None:
-    """A term in the visible text of answered pages (all of them, or those in ``urls``)."""
+    """A term in the visible text of answered pages (all of them, or those in ``urls``): the first such page,
+    and the first of the key's terms on it."""
     lexicon = lexicon or load_lexicon()
     terms = lexicon.terms_of(key)
-    for page, text, folded in _page_texts(site):
-        url = page.final_url or page.url
-        if urls is not None and url not in urls and page.url not in urls:
-            continue
-        for term, lang in terms:
-            position = folded.find(term)
-            if position >= 0:
-                start = max(0, position - 60)
-                return Match(key, "text", url, term, lang, text[start : start + 200])
-    return None
+    texts = _page_texts(site)
+    first: int | None = None
+    for term, _ in terms:
+        for index in texts.texts.containing(term):
+            if first is not None and index >= first:
+                break
+            page = texts.pages[index][0]
+            if urls is None or (page.final_url or page.url) in urls or page.url in urls:
+                first = index
+                break
+    if first is None:
+        return None
+    page, text, folded = texts.pages[first]
+    for term, lang in terms:
+        position = folded.find(term)
+        if position >= 0:
+            start = max(0, position - 60)
+            return Match(key, "text", page.final_url or page.url, term, lang, text[start : start + 200])
+    return None  # unreachable: the page contains one of the terms
