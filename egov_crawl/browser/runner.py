@@ -216,10 +216,12 @@ def browse(
     job_timeout_s: float = 90.0,
     pages_per_context: int = 20,
     search_terms: dict[str, str] | None = None,
+    crawl_sample: bool = True,
 ) -> BrowseSummary:
     """Browse ``agency_ids`` (None: the whole registry) into run ``run_id`` (None: newest, else a new one).
 
-    Pages per agency: home page, declared e-services, a sample of the run's crawl (``sample.py``). Facts are
+    Pages per agency: home page, declared e-services, a sample of the run's crawl (``sample.py``; left out with
+    ``crawl_sample=False``, which keeps what the home-page indicators, journeys and search need). Facts are
     written as each job ends. ``evidence_dir`` None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a
     SQLite database, else ``./evidence``.
     """
@@ -229,7 +231,9 @@ def browse(
     run = resolve_run(sessions, run_id)
     with sessions.begin() as session:
         repository.sync_agencies(session, selected)
-        candidates = {a.id: repository.crawl_sample_candidates(session, run, a.id) for a in selected}
+        candidates = {
+            a.id: repository.crawl_sample_candidates(session, run, a.id) if crawl_sample else None for a in selected
+        }
     evidence = Evidence(default_evidence_dir(evidence_dir, db_url), run)
     jobs = plan_jobs(selected, candidates, search_terms)
     summary = BrowseSummary(run_id=run, agencies=len(selected), jobs=len(jobs))

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from egov_crawl.browser.runner import browse
 from egov_crawl.probes.dns import Nameserver
 from egov_crawl.probes.net import ProbeConfig
 from egov_crawl.probes.runner import probe
@@ -77,8 +78,8 @@ class Scored:
 def scored(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> Scored:
     """Every sample agency and the crawler-blocking hostile site, crawled and probed once, scored (run 1).
 
-    The browser phase is left out here (about 200 s for 23 sites on two cores); the acceptance test compares
-    browser indicators as soon as a fixture adds browser facts to the run.
+    The browser sees each home page, the journeys and the site search (not the crawl sample: the indicators of
+    the manifest need no more), which keeps the session's browse to about a minute.
     """
     tmp = tmp_path_factory.mktemp("scoring-crawl")
     slugs = [s["slug"] for s in testbed.manifest["sites"]] + [BLOCKING]
@@ -95,6 +96,16 @@ def scored(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> 
         dns_server=Nameserver("127.0.0.1", testbed.dns_port),
         trust_anchors=testbed.state["dns_trust_anchors"],
         config=ProbeConfig(request_timeout=3.0, connect_timeout=2.0, host_timeout=25.0, sample_interval=0.05),
+    )
+    browse(
+        load_registry(testbed.registry_path),
+        slugs,
+        db_url=url,
+        run_id=1,
+        hostmap=testbed.hostmap,
+        ca_file=testbed.ca_pem,
+        evidence_dir=tmp / "evidence",
+        crawl_sample=False,
     )
     scores = {s.agency_id: s for s in score_run(url, 1, as_of=AS_OF)}
     return Scored(tmp / "c.db", url, testbed.manifest, scores, slugs)
