@@ -20,7 +20,6 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 # One table for both, so normalising is a single pass in C.
 _CLEANUP = {**_ZERO_WIDTH, **{ord(d): ord(a) for d, a in zip("๐๑๒๓๔๕๖๗๘๙", "0123456789", strict=True)}}
 _NEEDS_CLEANUP = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u0e50-\u0e59]")
-_SPACES = re.compile(r"\s+")
 _THAI_CHARS = re.compile("[\u0e00-\u0e7f]+")
 _NOT_OTHER_LETTERS = re.compile("[\\W\\d_\u0e00-\u0e7f]+")
 
@@ -40,7 +39,9 @@ def normalize(text: str, *, collapse_spaces: bool = True) -> str:
         if "\u0e4d\u0e32" in text:
             text = text.replace("\u0e4d\u0e32", "\u0e33")  # ํ + า → ำ (NFC does not compose it; typed often)
     if collapse_spaces:
-        text = _SPACES.sub(" ", text).strip()
+        # str.split() splits on exactly the characters re's \s matches (str.isspace, checked over all of
+        # Unicode) and drops them at both ends: the same as re.sub(r"\s+", " ", text).strip(), three times faster.
+        text = " ".join(text.split())
     return text
 
 

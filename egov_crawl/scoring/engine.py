@@ -26,9 +26,12 @@ from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 
 log = logging.getLogger(__name__)
-# Agencies read, scored and written together: one query per fact table and one transaction per batch
-# (bench/scoring.py: per-agency queries and commits cost more than the checks).
-BATCH_SIZE = 200
+# Agencies are read, scored and written in batches: one query per fact table and one transaction per batch
+# (bench/scoring.py: per-agency queries and commits cost more than the checks). A batch holds at most
+# BATCH_AGENCIES agencies and about BATCH_PAGES crawled pages, so memory stays flat when sites are large (a
+# full crawl is 200 pages, each with its text and facts).
+BATCH_AGENCIES = 500
+BATCH_PAGES = 5_000
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,20 @@ def _score_row(score: AgencyScore, as_of: date) -> dict[str, Any]:
     }
 
 
+def _batches(agency_ids: list[str], pages: dict[str, int]) -> Iterator[list[str]]:
+    """``agency_ids`` in order, cut into batches of at most BATCH_AGENCIES agencies and about BATCH_PAGES pages."""
+    batch: list[str] = []
+    size = 0
+    for agency_id in agency_ids:
+        batch.append(agency_id)
+        size += max(1, pages.get(agency_id, 0))
+        if len(batch) >= BATCH_AGENCIES or size >= BATCH_PAGES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """The cyclic garbage collector off while one batch is read, scored and written. A batch allocates millions
@@ -122,13 +139,12 @@ def score_run(
     methodology: Methodology | Path | str | None = None,
     agency_ids: list[str] | None = None,
     as_of: date | None = None,
-    batch_size: int = BATCH_SIZE,
 ) -> list[AgencyScore]:
     """Run every check on each agency's facts of ``run_id``, store findings and scores, return the scores.
 
     ``as_of`` is the date freshness is judged against (default: the run's ``options["as_of"]``, else its start
     date). A check that raises is recorded as ERROR for that agency only. Agencies are read, scored and written
-    ``batch_size`` at a time, one transaction per batch.
+    in batches (``BATCH_AGENCIES``, ``BATCH_PAGES``), one transaction per batch.
     """
     rules = _methodology(methodology)
     checks = all_checks()
@@ -138,11 +154,11 @@ def score_run(
         if repository.get_run(session, run_id) is None:
             raise UserError(f"run {run_id} is not in the store; see `egov-crawl history` or give --run")
         known = repository.agencies_with_facts(session, run_id)
+        pages = repository.crawled_page_counts(session, run_id)
         day = as_of or run_as_of(session, run_id)
     present = set(known)
     wanted = known if agency_ids is None else [a for a in agency_ids if a in present]
-    for start in range(0, len(wanted), batch_size):
-        batch = wanted[start : start + batch_size]
+    for batch in _batches(wanted, pages):
         with factory() as session, _collector_paused():
             sites = load_sites(session, run_id, batch, as_of=day)
             scored = [score_site(rules, checks, site) for site in sites]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -167,16 +167,33 @@ class SiteFacts:
     def site_facts(self) -> dict[str, Any]:
         return self.crawl.site_facts if self.crawl else {}
 
+    # ok_pages, home and split are asked for by most of the 81 checks: computed once per agency (the facts are
+    # immutable), in ``cache``.
     @property
     def ok_pages(self) -> list[PageFacts]:
-        return [p for p in self.pages if p.ok and p.is_html]
+        """Pages that answered with HTML, in crawl order (a shared list: do not modify it)."""
+        pages: list[PageFacts] | None = self.cache.get("ok_pages")
+        if pages is None:
+            pages = self.cache["ok_pages"] = [p for p in self.pages if p.ok and p.is_html]
+        return pages
 
     @property
     def home(self) -> PageFacts | None:
         """The home page as fetched (the registry homepage URL, or the first page of the crawl)."""
-        wanted = {self.homepage, self.homepage.rstrip("/") + "/"}
-        home = next((p for p in self.pages if p.url in wanted), None)
-        return home or (self.pages[0] if self.pages else None)
+        if "home" not in self.cache:
+            wanted = {self.homepage, self.homepage.rstrip("/") + "/"}
+            home = next((p for p in self.pages if p.url in wanted), None)
+            self.cache["home"] = home or (self.pages[0] if self.pages else None)
+        page: PageFacts | None = self.cache["home"]
+        return page
+
+    def split(self, url: str) -> SplitResult:
+        """``urlsplit(url)``; each URL is parsed once per agency (menus repeat the same links on every page)."""
+        parsed: dict[str, SplitResult] = self.cache.setdefault("urlsplit", {})
+        parts = parsed.get(url)
+        if parts is None:
+            parts = parsed[url] = urlsplit(url)
+        return parts
 
     def page(self, url: str) -> PageFacts | None:
         return next((p for p in self.pages if url in (p.url, p.final_url)), None)
@@ -241,9 +258,9 @@ def load_sites(session: Session, run_id: int, agency_ids: list[str], *, as_of: d
         crawl: CrawlFacts | None = None
         registry_entry: dict[str, Any] = {}
         if crawl_row is not None:
-            crawl_id, _, registry_entry, *ended, stats, site_facts = crawl_row
-            crawl = CrawlFacts(*ended, stats or {}, site_facts or {})
-            registry_entry = registry_entry or {}
+            crawl_id, _, entry, status, reason, error, count, budget, stats, site_facts = crawl_row
+            crawl = CrawlFacts(status, reason, error, count, budget, stats or {}, site_facts or {})
+            registry_entry = entry or {}
         else:
             crawl_id = None
         sites.append(

@@ -437,6 +437,12 @@ def get_agency(session: Session, agency_id: str) -> Agency | None:
 # objects): building ORM instances cost more than the checks themselves (docs/benchmarks.md, scoring).
 
 
+def crawled_page_counts(session: Session, run_id: int) -> dict[str, int]:
+    """agency id → pages its crawl of ``run_id`` recorded (``site_crawl.pages``), to size scoring's batches."""
+    rows = session.execute(select(SiteCrawl.agency_id, SiteCrawl.pages).where(SiteCrawl.run_id == run_id))
+    return {agency_id: pages or 0 for agency_id, pages in rows}
+
+
 def agency_rows(session: Session, agency_ids: list[str]) -> dict[str, Any]:
     """id → (id, cohort, homepage, name_th, name_en) of the given agencies present in the store."""
     t = Agency.__table__
@@ -584,16 +590,16 @@ def replace_scoring_results(
 
     from egov_crawl.store.models import Finding, Score
 
-    finding, score = Finding.__table__, Score.__table__
-    session.execute(delete(finding).where(finding.c.run_id == run_id, finding.c.agency_id.in_(agency_ids)))
+    session.execute(delete(Finding).where(Finding.run_id == run_id, Finding.agency_id.in_(agency_ids)))
     session.execute(
-        delete(score).where(
-            score.c.run_id == run_id, score.c.methodology_id == methodology_id, score.c.agency_id.in_(agency_ids)
+        delete(Score).where(
+            Score.run_id == run_id, Score.methodology_id == methodology_id, Score.agency_id.in_(agency_ids)
         )
     )
     now = utcnow()  # one timestamp for the batch: the rows were computed together
-    _insert_many(session, finding, {"run_id": run_id, "computed_at": now}, findings)
-    _insert_many(session, score, {"run_id": run_id, "methodology_id": methodology_id, "computed_at": now}, scores)
+    _insert_many(session, Finding.__table__, {"run_id": run_id, "computed_at": now}, findings)
+    same = {"run_id": run_id, "methodology_id": methodology_id, "computed_at": now}
+    _insert_many(session, Score.__table__, same, scores)
 
 
 def _insert_many(session: Session, table: Any, same: dict[str, Any], rows: list[dict[str, Any]]) -> None:

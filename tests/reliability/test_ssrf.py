@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +145,22 @@ def test_browser_refuses_the_redirect_and_records_it(testbed: TestbedHandle, gua
     assert {r.error_class for r in rows if r.kind == "page"} == {failures.BLOCKED_ADDRESS}
     refused = [url for r in rows if r.error_class for url in r.payload["refused"]]
     assert refused and all(url.startswith(PRIVATE_REDIRECT_TARGET) for url in refused)
+
+
+@pytest.mark.parametrize("allow", [False, True], ids=["default", "allow-private-networks"])
+def test_the_allow_private_networks_flag_of_a_command(testbed: TestbedHandle, tmp_path: Path, allow: bool) -> None:
+    """A host map whose targets are loopback: refused by default, reached with ``--allow-private-networks``."""
+    hostmap = tmp_path / "hostmap.json"
+    _without_private(testbed.hostmap).save(hostmap)
+    db = tmp_path / "p.db"
+    flag = ["--allow-private-networks"] if allow else []
+    result = subprocess.run(
+        [sys.executable, "-m", "egov_crawl", "probe", "dopa", "--hostmap", str(hostmap), "--ca-file",
+         str(testbed.ca_pem), "--db", str(db), *flag],
+        capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "EGOV_CRAWL_REGISTRY": str(testbed.registry_path)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    with session_factory(open_store(f"sqlite:///{db}"))() as session:
+        http = [f for f in repository.probe_facts(session, 1, "dopa") if f.kind == "http"]
+    assert http and {f.error_class for f in http} == ({None} if allow else {failures.BLOCKED_ADDRESS})

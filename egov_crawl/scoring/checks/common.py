@@ -35,7 +35,15 @@ MIN_STATIC_TEXT = 200  # characters of visible text below which a home page is a
 
 
 def content_unobserved(site: SiteFacts) -> str | None:
-    """Why the crawl cannot show that something is absent, or None when it can."""
+    """Why the crawl cannot show that something is absent, or None when it can (asked by most checks: once per
+    agency)."""
+    if "content_unobserved" not in site.cache:
+        site.cache["content_unobserved"] = _content_unobserved(site)
+    reason: str | None = site.cache["content_unobserved"]
+    return reason
+
+
+def _content_unobserved(site: SiteFacts) -> str | None:
     crawl = site.crawl
     if crawl is None:
         return "the site was not crawled in this run"

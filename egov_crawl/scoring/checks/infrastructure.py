@@ -478,7 +478,7 @@ def html_first(site: SiteFacts) -> Finding:
     content = {link.target_url for link in site.links if link.region == "main" and link.internal and not link.broken}
     if not content:
         return Finding.not_observed("no content links were recorded")
-    pdfs = sorted(url for url in content if urlsplit(url).path.lower().endswith(".pdf"))
+    pdfs = sorted(url for url in content if site.split(url).path.lower().endswith(".pdf"))
     share = len(pdfs) / len(content)
     data = {"content_links": len(content), "pdf_links": len(pdfs), "examples": pdfs[:5]}
     score = 1.0 if share <= 0.1 else 0.5 if share <= 0.5 else 0.0  # catalog §8.4: grades {0, 0.5, 1}

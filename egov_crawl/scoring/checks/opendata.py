@@ -96,7 +96,7 @@ def catalogue(site: SiteFacts) -> Finding:
     if reason:
         return Finding.not_observed(reason, site.homepage)
     for link in site.links:
-        path = urlsplit(link.target_url).path
+        path = site.split(link.target_url).path
         if link.status is not None and link.status < 400 and any(p in path for p in CATALOGUE_PATHS):
             return Finding.passed(Evidence(f"catalogue endpoint {path} answered", link.target_url))
     for document in site.documents:

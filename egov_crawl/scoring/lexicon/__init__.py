@@ -13,8 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -23,12 +22,24 @@ from egov_crawl.scoring.facts import LinkFacts, PageFacts, SiteFacts
 
 LEXICON_DIR = Path(__file__).resolve().parent
 MAX_LABEL_CHARS = 120  # menu items, footer links and document titles are shorter; news headlines often are not
+_SEPARATOR = "\x00"  # between the texts joined for searching: no term contains it, so no match spans two texts
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
 
 
 def fold(text: str) -> str:
     """Normalised, case-folded text with every dash as '-' (catalog §8.6)."""
     return fold_normalized(thai.normalize(text))
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """``[fold(t) for t in texts]`` in a few passes over the texts joined into one string: a site has hundreds of
+    labels, and each ``fold`` call costs more than the folding itself. Normalising, dashes and case folding act
+    character by character and never across the separator; spaces are collapsed per text (``str.split`` sees the
+    same white space before and after case folding, checked over all of Unicode)."""
+    if not texts or any(_SEPARATOR in text for text in texts):
+        return [fold(text) for text in texts]
+    joined = fold_normalized(thai.normalize(_SEPARATOR.join(texts), collapse_spaces=False))
+    return [" ".join(part.split()) for part in joined.split(_SEPARATOR)]
 
 
 def fold_normalized(text: str) -> str:
@@ -106,8 +117,7 @@ class Match:
         return f"{where} matches '{self.term}': {self.snippet[:200]}"
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     field: str
     folded: str
     url: str
@@ -116,7 +126,6 @@ class _Entry:
 
 
 _TITLE_SUFFIX = re.compile(r"\s[|–-]\s")
-_SEPARATOR = "\x00"  # between the texts joined for searching: no term contains it, so no match spans two texts
 
 
 def _title_label(title: str) -> str:
@@ -177,7 +186,7 @@ def _index(site: SiteFacts) -> _Labels:
     cached: _Labels | None = site.cache.get(cache_key)
     if cached is not None:
         return cached
-    entries: list[_Entry] = []
+    raw: list[tuple[str, str, str, str | None]] = []  # (field, label, url, on_page), folded together below
     # A news article is *about* something, it is not the thing (a headline on disaster drills is not a disaster
     # information section), and the home page's title is the agency's name (กรมกิจการผู้สูงอายุ is not a page
     # for the elderly): neither names a section.
@@ -191,13 +200,11 @@ def _index(site: SiteFacts) -> _Labels:
         if url in articles:
             continue
         if page.title and page is not home:
-            label = _title_label(page.title)
-            entries.append(_Entry("title", fold(label), url, label, None))
+            raw.append(("title", _title_label(page.title), url, None))
         for heading in page.headings[:20]:
             if heading and len(heading) <= MAX_LABEL_CHARS:
-                entries.append(_Entry("heading", fold(heading), url, heading, None))
+                raw.append(("heading", heading, url, None))
     seen: set[tuple[str, str]] = set()
-    folded_labels: dict[str, str] = {}  # menus repeat on every page: fold each label once
     for link in site.links:
         text = (link.anchor_text or "").strip()
         if link.broken or not text or len(text) > MAX_LABEL_CHARS or (text, link.target_url) in seen:
@@ -205,14 +212,14 @@ def _index(site: SiteFacts) -> _Labels:
         if link.target_url in articles:
             continue
         seen.add((text, link.target_url))
-        folded = folded_labels.get(text)
-        if folded is None:
-            folded = folded_labels[text] = fold(text)
-        entries.append(_Entry("link_text", folded, link.target_url, text, link.source_url))
+        raw.append(("link_text", text, link.target_url, link.source_url))
     # The agency's own name is not a signal ("เกี่ยวกับกรมกิจการผู้สูงอายุ" is an about page, not one for the elderly).
     names = [fold(n) for n in (site.name_th, site.name_en) if n and len(n) > 3]
+    unique = list(dict.fromkeys(label for _, label, _, _ in raw))  # menus repeat on every page: fold each once
+    folded = dict(zip(unique, fold_all(unique), strict=True))
     if names:
-        entries = [_Entry(e.field, _without(e.folded, names), e.url, e.snippet, e.on_page) for e in entries]
+        folded = {label: _without(text, names) for label, text in folded.items()}
+    entries = [_Entry(field, folded[label], url, label, on_page) for field, label, url, on_page in raw]
     labels = _Labels(entries, _Texts([e.folded for e in entries]))
     site.cache[cache_key] = labels
     return labels
@@ -276,29 +283,15 @@ def _find(site: SiteFacts, key: str, lexicon: Lexicon) -> Match | None:
     return find_host(site, key, lexicon=lexicon)
 
 
-def _first_links(site: SiteFacts) -> dict[str, LinkFacts]:
-    """Target URL → its first link, in link order; cached. Menus repeat on every page, so a site has about a
-    third as many targets as links, and each URL is parsed once."""
-    cached: dict[str, LinkFacts] | None = site.cache.get("first_links")
-    if cached is None:
-        cached = {}
-        for link in site.links:
-            cached.setdefault(link.target_url, link)
-        site.cache["first_links"] = cached
-    return cached
-
-
 def _paths(site: SiteFacts) -> tuple[list[tuple[str, str]], list[tuple[str, LinkFacts]]]:
     """(URL path, URL) of answered pages, and (path, first link to it) of internal links that answered; cached."""
     cached: tuple[list[tuple[str, str]], list[tuple[str, LinkFacts]]] | None = site.cache.get("lexicon_paths")
     if cached is None:
-        page_paths = [(urlsplit(url).path, url) for url in (p.final_url or p.url for p in site.ok_pages)]
+        page_paths = [(site.split(url).path, url) for url in (p.final_url or p.url for p in site.ok_pages)]
         first: dict[str, LinkFacts] = {}
-        parsed: set[str] = set()  # menus repeat on every page: parse each target URL once
         for link in site.links:
-            if link.internal and not link.broken and link.status is not None and link.target_url not in parsed:
-                parsed.add(link.target_url)
-                first.setdefault(urlsplit(link.target_url).path, link)
+            if link.internal and not link.broken and link.status is not None:
+                first.setdefault(site.split(link.target_url).path, link)
         cached = (page_paths, list(first.items()))
         site.cache["lexicon_paths"] = cached
     return cached
@@ -309,8 +302,11 @@ def _hosts(site: SiteFacts) -> list[tuple[str, LinkFacts]]:
     cached: list[tuple[str, LinkFacts]] | None = site.cache.get("lexicon_hosts")
     if cached is None:
         first: dict[str, LinkFacts] = {}
-        for url, link in _first_links(site).items():
-            first.setdefault((urlsplit(url).hostname or "").lower(), link)
+        targets: set[str] = set()
+        for link in site.links:
+            if link.target_url not in targets:  # the host of each URL once: menus repeat on every page
+                targets.add(link.target_url)
+                first.setdefault((site.split(link.target_url).hostname or "").lower(), link)
         cached = list(first.items())
         site.cache["lexicon_hosts"] = cached
     return cached
