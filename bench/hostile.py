@@ -77,11 +77,11 @@ def timed_run(args: list[str], cwd: Path) -> dict[str, Any]:
         sampler.join()
     summary = json.loads(out) if process.returncode == 0 and out.strip() else {}
     return {
+        **summary,  # the run's own report (its "seconds" are replaced by the wall time around the process)
         "seconds": round(timer.seconds, 1),
         "peak_rss_mb": round(peak),
         "peak_pss_mb": round(peak_pss),
         "exit": process.returncode,
-        **summary,
     }
 
 
