@@ -4,7 +4,9 @@ site search, stored as ``browser_fact`` rows of a run.
 One browser, ``contexts`` browser contexts working in parallel on a shared queue of jobs; a context is
 recycled after ``pages_per_context`` jobs (Chromium's memory grows with every page) and after any job that timed
 out or crashed. Every job has a hard deadline; whatever stops a job becomes error rows of that job only — a
-crash on one page never stops the others.
+crash on one page never stops the others. An agency whose home page stalls (the crawl of the run, or the home
+page job, saw a timeout, a reset or an oversized body) is not browsed further: its jobs become error rows of
+that class without a navigation (``skip.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from egov_crawl.browser.rows import Collected, FactRow
 from egov_crawl.browser.sample import PageTarget, pages_for
 from egov_crawl.browser.search import site_search
 from egov_crawl.browser.session import browser_session
+from egov_crawl.browser.skip import Unreachable, from_crawl, from_home_job
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.registry.models import Agency, EService, Registry
@@ -57,12 +60,17 @@ class Job:
     service: EService | None = None
     term: str | None = None
 
+    @property
+    def is_home(self) -> bool:
+        return self.target is not None and self.target.role == "home"
+
 
 @dataclass
 class BrowseSummary:
     run_id: int
     agencies: int
     jobs: int = 0
+    skipped: int = 0  # jobs not browsed because the agency's home page stalls (skip.py)
     pages: int = 0
     facts: int = 0
     errors: dict[str, int] = field(default_factory=dict)  # error_class -> rows
@@ -75,7 +83,8 @@ class BrowseSummary:
     @property
     def detail(self) -> str:
         errors = ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())) or "no errors"
-        return f"{self.pages} pages, {self.jobs} jobs, {self.facts} facts ({errors}) in {self.seconds:.0f} s"
+        skipped = f", {self.skipped} not browsed (home page stalls)" if self.skipped else ""
+        return f"{self.pages} pages, {self.jobs} jobs{skipped}, {self.facts} facts ({errors}) in {self.seconds:.0f} s"
 
 
 def plan_jobs(
@@ -125,8 +134,12 @@ class _Pool:
     limits: BrowseLimits
     job_timeout_s: float
     pages_per_context: int
-    store: Callable[[Job, list[FactRow]], None]
+    store: Callable[[Job, list[FactRow], bool], None]
     hostmap: HostMap | None = None
+    unreachable: dict[str, Unreachable] = field(default_factory=dict)  # agency id -> why it is not browsed
+    # agency id -> set when its home page job has ended: the agency's other jobs wait for its verdict. Jobs are
+    # interleaved by agency (plan_jobs), so every home page is taken before any agency's second job.
+    home_done: dict[str, asyncio.Event] = field(default_factory=dict)
 
     async def _new_context(self) -> tuple[BrowserContext, AddressGuard]:
         context = await self.browser.new_context(viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok")
@@ -150,19 +163,32 @@ class _Pool:
                 job = self.queue.get_nowait()
             except asyncio.QueueEmpty:
                 break
+            home = self.home_done.get(job.agency.id)
+            if home is not None and not job.is_home:
+                await home.wait()  # the home page's verdict first: a stalling site is not browsed further
             out = Collected(job.url, JOB_KINDS[job.kind])
             try:
-                if context is None or used >= self.pages_per_context:
-                    await self._close(context)
-                    (context, guard), used = await self._new_context(), 0
-                used += 1
-                await asyncio.wait_for(_run_job(job, context, self.evidence, self.limits, out), self.job_timeout_s)
-            except Exception as exc:  # isolated per job: recorded, then the next job runs
-                out.fail_missing(exc, job.kind)
-                await self._close(context)  # a timed-out or crashed page may still hold the context
-                context = None
-            guard.mark_refusals(out.rows)
-            self.store(job, out.rows)
+                skip = self.unreachable.get(job.agency.id)
+                if skip is not None:
+                    self.store(job, skip.rows(job.url, out.kinds), True)
+                    continue
+                try:
+                    if context is None or used >= self.pages_per_context:
+                        await self._close(context)
+                        (context, guard), used = await self._new_context(), 0
+                    used += 1
+                    await asyncio.wait_for(_run_job(job, context, self.evidence, self.limits, out), self.job_timeout_s)
+                except Exception as exc:  # isolated per job: recorded, then the next job runs
+                    out.fail_missing(exc, job.kind)
+                    await self._close(context)  # a timed-out or crashed page may still hold the context
+                    context = None
+                guard.mark_refusals(out.rows)
+                if job.is_home and (stalled := from_home_job(out.rows, job.url)) is not None:
+                    self.unreachable[job.agency.id] = stalled
+                self.store(job, out.rows, False)
+            finally:
+                if home is not None and job.is_home:
+                    home.set()  # whatever happened, the agency's other jobs must not wait forever
         await self._close(context)
 
 
@@ -177,13 +203,17 @@ async def _browse_async(
     limits: BrowseLimits,
     job_timeout_s: float,
     pages_per_context: int,
-    store: Callable[[Job, list[FactRow]], None],
+    store: Callable[[Job, list[FactRow], bool], None],
+    unreachable: dict[str, Unreachable],
 ) -> None:
     queue: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         queue.put_nowait(job)
     async with browser_session(hostmap=hostmap, ca_pem=ca_file, executable=executable) as browser:
-        pool = _Pool(browser, queue, evidence, limits, job_timeout_s, pages_per_context, store, hostmap)
+        homes = {job.agency.id: asyncio.Event() for job in jobs if job.is_home}
+        pool = _Pool(
+            browser, queue, evidence, limits, job_timeout_s, pages_per_context, store, hostmap, unreachable, homes
+        )
         await asyncio.gather(*(pool.worker() for _ in range(max(1, contexts))))
 
 
@@ -222,8 +252,8 @@ def browse(
 
     Pages per agency: home page, declared e-services, a sample of the run's crawl (``sample.py``; left out with
     ``crawl_sample=False``, which keeps what the home-page indicators, journeys and search need). Facts are
-    written as each job ends. ``evidence_dir`` None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a
-    SQLite database, else ``./evidence``.
+    written as each job ends. An agency whose home page stalls is not browsed (``skip.py``). ``evidence_dir``
+    None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a SQLite database, else ``./evidence``.
     """
     selected = registry.select(agency_ids)
     engine = open_store(db_url)
@@ -231,9 +261,11 @@ def browse(
     run = resolve_run(sessions, run_id)
     with sessions.begin() as session:
         repository.sync_agencies(session, selected)
-        candidates = {
-            a.id: repository.crawl_sample_candidates(session, run, a.id) if crawl_sample else None for a in selected
-        }
+        crawled = {a.id: repository.crawl_sample_candidates(session, run, a.id) for a in selected}
+    candidates = {agency: found if crawl_sample else None for agency, found in crawled.items()}
+    unreachable = {
+        a.id: stalled for a in selected if (stalled := from_crawl(crawled[a.id].get("crawl"), a.homepage)) is not None
+    }
     evidence = Evidence(default_evidence_dir(evidence_dir, db_url), run)
     jobs = plan_jobs(selected, candidates, search_terms)
     summary = BrowseSummary(run_id=run, agencies=len(selected), jobs=len(jobs))
@@ -241,7 +273,7 @@ def browse(
     emit = on_event or (lambda _event: None)
     emit({"event": "start", "run_id": run, "jobs": len(jobs), "agencies": len(selected)})
 
-    def store(job: Job, rows: list[FactRow]) -> None:
+    def store(job: Job, rows: list[FactRow], skipped: bool) -> None:
         with sessions.begin() as session:
             repository.add_browser_facts(
                 session,
@@ -259,7 +291,8 @@ def browse(
                 ],
             )
         summary.facts += len(rows)
-        summary.pages += job.kind == "page"
+        summary.skipped += skipped
+        summary.pages += job.kind == "page" and not skipped
         failed = sorted({row.error_class for row in rows if row.error_class})
         errors.update(failed)
         emit({"event": "job", "agency": job.agency.id, "kind": job.kind, "url": job.url, "errors": failed})
@@ -278,6 +311,7 @@ def browse(
                 job_timeout_s=job_timeout_s,
                 pages_per_context=pages_per_context,
                 store=store,
+                unreachable=unreachable,
             )
         )
     finally:
