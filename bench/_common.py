@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from egov_crawl.registry.models import Registry  # noqa: E402
 from egov_crawl.testbed.pytest_plugin import (  # noqa: E402
     TestbedHandle,
     handle_from_state,
@@ -113,6 +114,46 @@ def testbed(*extra: str) -> Iterator[TestbedHandle]:
             yield handle_from_state(state_dir, wait_for_state(process, state_dir))
         finally:
             stop_server_process(process)
+
+
+def crawl_testbed(
+    tb: TestbedHandle, registry: Registry, agency_ids: list[str] | None, db_url: str, pages: int, **options: Any
+) -> Any:
+    """Crawl agencies of the testbed into ``db_url`` (``pages`` per agency, no politeness delay: the testbed is
+    ours); ``options``: more keyword arguments of ``crawler.runner.crawl``. The crawl's summary."""
+    from egov_crawl.crawler.runner import crawl
+
+    return crawl(
+        registry,
+        agency_ids,
+        db_url=db_url,
+        hostmap=tb.hostmap,
+        ca_file=tb.ca_pem,
+        max_pages=pages,
+        polite=False,
+        **options,
+    )
+
+
+def probe_testbed(
+    tb: TestbedHandle, registry: Registry, agency_ids: list[str] | None, db_url: str, run_id: int, **options: Any
+) -> Any:
+    """Probe agencies of the testbed into ``run_id``, DNS asked of the testbed's own server; ``options``: more
+    keyword arguments of ``probes.runner.probe``. The probe's summary."""
+    from egov_crawl.probes.dns import Nameserver
+    from egov_crawl.probes.runner import probe
+
+    return probe(
+        registry,
+        agency_ids,
+        db_url=db_url,
+        run_id=run_id,
+        hostmap=tb.hostmap,
+        ca_file=tb.ca_pem,
+        dns_server=Nameserver("127.0.0.1", tb.dns_port),
+        trust_anchors=tb.state.get("dns_trust_anchors"),
+        **options,
+    )
 
 
 def verdict(ratio: float | None, goal: float, higher_is_better: bool = True) -> str:

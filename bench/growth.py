@@ -21,11 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from _common import RESULTS_DIR, PeakSampler, Timer, least_squares, report, testbed
+from _common import RESULTS_DIR, PeakSampler, Timer, crawl_testbed, least_squares, probe_testbed, report, testbed
 
-from egov_crawl.crawler.runner import crawl
-from egov_crawl.probes.dns import Nameserver
-from egov_crawl.probes.runner import probe
 from egov_crawl.registry import load_registry
 from egov_crawl.registry.models import Registry
 from egov_crawl.scoring.engine import score_run
@@ -52,14 +49,12 @@ def run_size(tb: Any, sample: Registry, size: int, pages: int, concurrency: int,
 
     timer, memory = measured("crawl")
     with memory, timer:
-        summary = crawl(
+        summary = crawl_testbed(
+            tb,
             registry,
             None,
-            db_url=db_url,
-            hostmap=tb.hostmap,
-            ca_file=tb.ca_pem,
-            max_pages=pages,
-            polite=False,
+            db_url,
+            pages,
             # copies of a sample site share its host name: without this they would queue behind the per-host
             # limit (2 in flight), which real agencies, each on its own host, do not
             settings={"CONCURRENT_REQUESTS_PER_DOMAIN": 32, "EGOV_CONCURRENT_AGENCIES": 32, "CONCURRENT_REQUESTS": 32},
@@ -68,17 +63,7 @@ def run_size(tb: Any, sample: Registry, size: int, pages: int, concurrency: int,
     phases["crawl"] = {"seconds": timer.seconds, "peak_mb": memory.peak_mb, "pages": summary.pages}
     timer, memory = measured("probe")
     with memory, timer:
-        probed = probe(
-            registry,
-            None,
-            db_url=db_url,
-            run_id=summary.run_id,
-            hostmap=tb.hostmap,
-            ca_file=tb.ca_pem,
-            dns_server=Nameserver("127.0.0.1", tb.dns_port),
-            trust_anchors=tb.state.get("dns_trust_anchors"),
-            concurrency=concurrency,
-        )
+        probed = probe_testbed(tb, registry, None, db_url, summary.run_id, concurrency=concurrency)
     hosts = sum(len(a.all_hosts) for a in registry.agencies)
     phases["probe"] = {"seconds": timer.seconds, "peak_mb": memory.peak_mb, "hosts": hosts, "facts": probed.facts}
     timer, memory = measured("score")

@@ -15,16 +15,17 @@ from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.netguard import ENV_ALLOW_PRIVATE, with_private_networks
 from egov_crawl.output import Format
+from egov_crawl.pipeline.nightly import PHASES
 
 AgenciesArg = Annotated[list[str] | None, typer.Argument(help="Agency ids (see `egov-crawl agencies list`)")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every agency of the registry")]
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Database URL or SQLite file [env: EGOV_CRAWL_DB; default egov-crawl.db]"),
+    typer.Option("--db", help="Database URL or SQLite file (env: EGOV_CRAWL_DB; default egov-crawl.db)"),
 ]
 RegistryOption = Annotated[
     Path | None,
-    typer.Option("--registry", "-r", help="Registry file [env: EGOV_CRAWL_REGISTRY; default ./agencies.yaml]"),
+    typer.Option("--registry", "-r", help="Registry file (env: EGOV_CRAWL_REGISTRY; default ./agencies.yaml)"),
 ]
 RunOption = Annotated[int | None, typer.Option("--run", help="Run id (default: the newest run)")]
 HostmapOption = Annotated[
@@ -43,6 +44,23 @@ AllowPrivateOption = Annotated[
 CaFileOption = Annotated[Path | None, typer.Option("--ca-file", help="Extra CA certificate to trust (PEM)")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
 OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-')")]
+
+# What shapes a run (``run`` and ``enqueue``) and the crawler's User-Agent (also ``crawl``).
+PhasesOption = Annotated[str, typer.Option("--phases", help=f"Comma-separated subset of {','.join(PHASES)}")]
+ALL_PHASES = ",".join(PHASES)  # the default of ``--phases``
+TestbedOption = Annotated[
+    Path | None,
+    typer.Option("--testbed", help="Run against a running testbed (its --state-dir or testbed.json)"),
+]
+MaxPagesOption = Annotated[int | None, typer.Option("--max-pages", min=1, help="Page budget per agency")]
+FullOption = Annotated[bool, typer.Option("--full", help="Refetch every page (no conditional requests)")]
+FastOption = Annotated[bool, typer.Option("--fast", help="No crawl delays: only for servers you run yourself")]
+ContactOption = Annotated[
+    str | None, typer.Option("--contact", help="Contact URL in the User-Agent (env: EGOV_CRAWL_CONTACT)")
+]
+ChromiumOption = Annotated[
+    str | None, typer.Option("--chromium", help="Chromium executable (env: EGOV_CRAWL_CHROMIUM)")
+]
 
 
 def agency_selection(agencies: list[str] | None, all_agencies: bool, *, verb: str) -> list[str] | None:

@@ -18,15 +18,16 @@ from egov_crawl.cli_options import (
     AllOption,
     AllowPrivateOption,
     CaFileOption,
+    ChromiumOption,
     DbOption,
     FormatOption,
     HostmapOption,
     OutOption,
     RegistryOption,
     RunOption,
+    agency_selection,
     load_hostmap,
 )
-from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
 
 BROWSE_COLUMNS: list[Column[dict[str, Any]]] = [
@@ -48,11 +49,9 @@ def browse_command(
     ca_file: CaFileOption = None,
     evidence: Annotated[
         Path | None,
-        typer.Option("--evidence", help="Screenshot folder [env: EGOV_CRAWL_EVIDENCE; default: evidence/ by the DB]"),
+        typer.Option("--evidence", help="Screenshot folder (env: EGOV_CRAWL_EVIDENCE; default: evidence/ by the DB)"),
     ] = None,
-    chromium: Annotated[
-        str | None, typer.Option("--chromium", help="Chromium executable [env: EGOV_CRAWL_CHROMIUM]")
-    ] = None,
+    chromium: ChromiumOption = None,
     contexts: Annotated[int, typer.Option("--contexts", min=1, max=16, help="Pages browsed in parallel")] = 2,
     fmt: FormatOption = Format.TABLE,
     output: OutOption = None,
@@ -62,10 +61,7 @@ def browse_command(
     from egov_crawl.browser.session import find_chromium
     from egov_crawl.registry import load_registry
 
-    if all_agencies and agencies:
-        raise UserError("give agency ids or --all, not both")
-    if not all_agencies and not agencies:
-        raise UserError("name the agencies to browse, or use --all")
+    selection = agency_selection(agencies, all_agencies, verb="browse")
     loaded = load_registry(config.registry_path(registry))
     find_chromium(chromium)  # no browser: one clear line naming the install command, before any work
     per_agency: dict[str, Counter[str]] = {}
@@ -83,7 +79,7 @@ def browse_command(
 
     summary = browse(
         loaded,
-        agencies or None,
+        selection,
         db_url=config.db_url(db),
         run_id=run_id,
         hostmap=load_hostmap(hostmap, allow_private),

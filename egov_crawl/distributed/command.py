@@ -11,23 +11,30 @@ import typer
 
 from egov_crawl import config
 from egov_crawl.cli_options import (
+    ALL_PHASES,
     AgenciesArg,
     AllOption,
     CaFileOption,
+    ContactOption,
     DbOption,
+    FastOption,
     FormatOption,
+    FullOption,
     HostmapOption,
+    MaxPagesOption,
     OutOption,
+    PhasesOption,
     RegistryOption,
+    TestbedOption,
     agency_selection,
 )
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.output import Column, Format, render, render_document
-from egov_crawl.pipeline.nightly import PHASES, RunOptions
+from egov_crawl.pipeline.nightly import RunOptions
 
 RedisOption = Annotated[
-    str | None, typer.Option("--redis", help="Redis URL [env: EGOV_CRAWL_REDIS; default redis://127.0.0.1:6379/0]")
+    str | None, typer.Option("--redis", help="Redis URL (env: EGOV_CRAWL_REDIS; default redis://127.0.0.1:6379/0)")
 ]
 
 
@@ -50,25 +57,18 @@ def enqueue_command(
     run_id: Annotated[
         int | None, typer.Option("--run", help="Enqueue the unfinished tasks of this run (default: a new run)")
     ] = None,
-    phases: Annotated[str, typer.Option("--phases", help=f"Comma-separated subset of {','.join(PHASES)}")] = ",".join(
-        PHASES
-    ),
-    testbed: Annotated[
-        Path | None,
-        typer.Option("--testbed", help="Run against a running testbed (its --state-dir or testbed.json)"),
-    ] = None,
+    phases: PhasesOption = ALL_PHASES,
+    testbed: TestbedOption = None,
     hostmap: HostmapOption = None,
     ca_file: CaFileOption = None,
     dns_server: Annotated[str | None, typer.Option("--dns-server", help="Resolver for the probes, IP:PORT")] = None,
     evidence: Annotated[Path | None, typer.Option("--evidence", help="Screenshots folder (shared storage)")] = None,
     chromium: Annotated[str | None, typer.Option("--chromium", help="Chromium executable on the workers")] = None,
     methodology: Annotated[Path | None, typer.Option("--methodology", help="Methodology YAML")] = None,
-    max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="Page budget per agency")] = None,
-    full: Annotated[bool, typer.Option("--full", help="Refetch every page (no conditional requests)")] = False,
-    fast: Annotated[bool, typer.Option("--fast", help="No crawl delays: only for servers you run yourself")] = False,
-    contact: Annotated[
-        str | None, typer.Option("--contact", help="Contact URL in the User-Agent [env: EGOV_CRAWL_CONTACT]")
-    ] = None,
+    max_pages: MaxPagesOption = None,
+    full: FullOption = False,
+    fast: FastOption = False,
+    contact: ContactOption = None,
     crawl_batch: Annotated[
         int, typer.Option("--crawl-batch", min=1, help="Agencies per crawl task (crawled concurrently)")
     ] = 1,

@@ -22,6 +22,7 @@ from rq.job import Job
 from egov_crawl import config
 from egov_crawl.distributed import queues, tracking
 from egov_crawl.distributed.options import decode_options
+from egov_crawl.pipeline.nightly import browse_agencies, probe_agencies
 from egov_crawl.registry.models import Agency, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
@@ -92,46 +93,14 @@ def crawl_task(run_id: int, agencies: list[dict[str, Any]], options: dict[str, A
 
 def probe_task(run_id: int, agency: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """Probe one agency's hosts into ``run_id`` (its probe facts of the run are replaced)."""
-    from egov_crawl.probes.runner import probe
-
-    run_options = decode_options(options)
-    probe(
-        _registry(agency),
-        [agency["id"]],
-        db_url=_db_url(),
-        run_id=run_id,
-        hostmap=run_options.hostmap,
-        ca_file=run_options.ca_file,
-        dns_server=run_options.dns_server,
-        trust_anchors=run_options.trust_anchors,
-    )
+    probe_agencies(_registry(agency), [agency["id"]], db_url=_db_url(), run_id=run_id, options=decode_options(options))
     _finished(run_id, "probe", agency["id"], options)
     return {"agency": agency["id"]}
 
 
 def browse_task(run_id: int, agency: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
     """Open one agency's pages in Chromium into ``run_id`` (facts of an earlier attempt are dropped first)."""
-    from egov_crawl.browser.runner import browse
-
-    run_options = decode_options(options)
-    db_url = _db_url()
-    engine = open_store(db_url)
-    try:
-        with session_factory(engine).begin() as session:
-            repository.delete_browser_facts(session, run_id, agency["id"])
-    finally:
-        engine.dispose()
-    browse(
-        _registry(agency),
-        [agency["id"]],
-        db_url=db_url,
-        run_id=run_id,
-        hostmap=run_options.hostmap,
-        ca_file=run_options.ca_file,
-        evidence_dir=run_options.evidence_dir,
-        executable=run_options.chromium,
-        contexts=run_options.browser_contexts,
-    )
+    browse_agencies(_registry(agency), [agency["id"]], db_url=_db_url(), run_id=run_id, options=decode_options(options))
     _finished(run_id, "browse", agency["id"], options)
     return {"agency": agency["id"]}
 

@@ -20,21 +20,29 @@ from rich.console import Console
 
 from egov_crawl import config
 from egov_crawl.cli_options import (
+    ALL_PHASES,
     AgenciesArg,
     AllOption,
     AllowPrivateOption,
     CaFileOption,
+    ChromiumOption,
+    ContactOption,
     DbOption,
+    FastOption,
     FormatOption,
+    FullOption,
     HostmapOption,
+    MaxPagesOption,
     OutOption,
+    PhasesOption,
     RegistryOption,
+    TestbedOption,
     load_hostmap,
 )
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.output import Column, Format, render, render_document
-from egov_crawl.pipeline.nightly import PHASES, RunOptions, RunReport, run_pipeline
+from egov_crawl.pipeline.nightly import RunOptions, RunReport, run_pipeline
 from egov_crawl.pipeline.runlog import ConsoleRunLog, JsonRunLog, RunLog
 
 
@@ -93,13 +101,8 @@ def run_command(
     registry: RegistryOption = None,
     db: DbOption = None,
     resume: Annotated[bool, typer.Option("--resume", help="Finish the newest unfinished run")] = False,
-    phases: Annotated[str, typer.Option("--phases", help=f"Comma-separated subset of {','.join(PHASES)}")] = ",".join(
-        PHASES
-    ),
-    testbed: Annotated[
-        Path | None,
-        typer.Option("--testbed", help="Run against a running testbed (its --state-dir or testbed.json)"),
-    ] = None,
+    phases: PhasesOption = ALL_PHASES,
+    testbed: TestbedOption = None,
     hostmap: HostmapOption = None,
     allow_private: AllowPrivateOption = False,
     ca_file: CaFileOption = None,
@@ -107,18 +110,16 @@ def run_command(
         str | None, typer.Option("--dns-server", help="Resolver for the probes, IP:PORT (default: the system's)")
     ] = None,
     evidence: Annotated[
-        Path | None, typer.Option("--evidence", help="Screenshots folder [env: EGOV_CRAWL_EVIDENCE]")
+        Path | None, typer.Option("--evidence", help="Screenshots folder (env: EGOV_CRAWL_EVIDENCE)")
     ] = None,
-    chromium: Annotated[str | None, typer.Option("--chromium", help="Chromium executable")] = None,
+    chromium: ChromiumOption = None,
     methodology: Annotated[
         Path | None, typer.Option("--methodology", help="Methodology YAML (default: the bundled default)")
     ] = None,
-    max_pages: Annotated[int | None, typer.Option("--max-pages", min=1, help="Page budget per agency")] = None,
-    full: Annotated[bool, typer.Option("--full", help="Refetch every page (no conditional requests)")] = False,
-    fast: Annotated[bool, typer.Option("--fast", help="No crawl delays: only for servers you run yourself")] = False,
-    contact: Annotated[
-        str | None, typer.Option("--contact", help="Contact URL in the User-Agent [env: EGOV_CRAWL_CONTACT]")
-    ] = None,
+    max_pages: MaxPagesOption = None,
+    full: FullOption = False,
+    fast: FastOption = False,
+    contact: ContactOption = None,
     log_format: Annotated[LogFormat, typer.Option("--log-format", help="Progress log on stderr")] = LogFormat.TEXT,
     fmt: FormatOption = Format.TABLE,
     output: OutOption = None,

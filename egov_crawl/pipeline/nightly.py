@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
@@ -26,6 +26,10 @@ from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import StoreUnavailable, open_store, session_factory, write_with_retry
 from egov_crawl.store.models import Run
+
+if TYPE_CHECKING:  # the collectors are imported when their phase runs (Scrapy, Playwright: slow to import)
+    from egov_crawl.browser.runner import BrowseSummary
+    from egov_crawl.probes.runner import ProbeSummary
 
 PHASES = ("crawl", "probe", "browse", "score")
 EXIT_RUN_FAILED = 3
@@ -111,41 +115,61 @@ def _forward_crawl_event(log: RunLog, event: dict[str, Any]) -> None:
         log.event(f"crawl_{event['event']}", **fields)
 
 
-def _probe(ctx: PhaseContext) -> str:
+def probe_agencies(
+    registry: Registry, agency_ids: list[str], *, db_url: str, run_id: int, options: RunOptions
+) -> ProbeSummary:
+    """The probe phase for ``agency_ids`` as the run's options set it up (the nightly run and a worker's task)."""
     from egov_crawl.probes.runner import probe
 
-    summary = probe(
-        ctx.registry,
-        ctx.agency_ids,
-        db_url=ctx.db_url,
-        run_id=ctx.run_id,
-        hostmap=ctx.options.hostmap,
-        ca_file=ctx.options.ca_file,
-        dns_server=ctx.options.dns_server,
-        trust_anchors=ctx.options.trust_anchors,
+    return probe(
+        registry,
+        agency_ids,
+        db_url=db_url,
+        run_id=run_id,
+        hostmap=options.hostmap,
+        ca_file=options.ca_file,
+        dns_server=options.dns_server,
+        trust_anchors=options.trust_anchors,
     )
+
+
+def browse_agencies(
+    registry: Registry, agency_ids: list[str], *, db_url: str, run_id: int, options: RunOptions
+) -> BrowseSummary:
+    """The browse phase for ``agency_ids`` as the run's options set it up (the nightly run and a worker's task).
+
+    Browser facts are appended as each job ends; a browse killed part-way and redone would store its agencies'
+    facts twice. The phase is redone whole, so it first drops what an interrupted attempt wrote.
+    """
+    from egov_crawl.browser.runner import browse
+
+    engine = open_store(db_url)
+    try:
+        with session_factory(engine).begin() as session:
+            for agency_id in agency_ids:
+                repository.delete_browser_facts(session, run_id, agency_id)
+    finally:
+        engine.dispose()
+    return browse(
+        registry,
+        agency_ids,
+        db_url=db_url,
+        run_id=run_id,
+        hostmap=options.hostmap,
+        ca_file=options.ca_file,
+        evidence_dir=options.evidence_dir,
+        executable=options.chromium,
+        contexts=options.browser_contexts,
+    )
+
+
+def _probe(ctx: PhaseContext) -> str:
+    summary = probe_agencies(ctx.registry, ctx.agency_ids, db_url=ctx.db_url, run_id=ctx.run_id, options=ctx.options)
     return str(getattr(summary, "detail", "") or "")
 
 
 def _browse(ctx: PhaseContext) -> str:
-    from egov_crawl.browser.runner import browse
-
-    # Browser facts are appended as each job ends; a browse killed part-way and resumed would store its
-    # agencies' facts twice. The phase is redone whole, so it first drops what the interrupted attempt wrote.
-    with session_factory(open_store(ctx.db_url)).begin() as session:
-        for agency_id in ctx.agency_ids:
-            repository.delete_browser_facts(session, ctx.run_id, agency_id)
-    summary = browse(
-        ctx.registry,
-        ctx.agency_ids,
-        db_url=ctx.db_url,
-        run_id=ctx.run_id,
-        hostmap=ctx.options.hostmap,
-        ca_file=ctx.options.ca_file,
-        evidence_dir=ctx.options.evidence_dir,
-        executable=ctx.options.chromium,
-        contexts=ctx.options.browser_contexts,
-    )
+    summary = browse_agencies(ctx.registry, ctx.agency_ids, db_url=ctx.db_url, run_id=ctx.run_id, options=ctx.options)
     return str(getattr(summary, "detail", "") or "")
 
 
