@@ -51,6 +51,8 @@ JS_ONLY: Final = "js_only"  # no text without JavaScript: the browser check is t
 PARSE_RECOVERED: Final = "parse_recovered"  # malformed HTML parsed with HTML5 error recovery
 CHARSET_DETECTED: Final = "charset_detected"  # no declared charset; the Thai encoding was detected
 OK: Final = "ok"
+# Handled inputs are facts about the site, not failures: run summaries and reports leave them out of their counts.
+HANDLED: Final = frozenset({PARSE_RECOVERED, CHARSET_DETECTED, OK})
 
 # --- the browser's own ------------------------------------------------------------------------------------------
 CRASH: Final = "crash"  # the renderer or browser context died

@@ -18,6 +18,7 @@ from egov_crawl.cli_options import (
     AllOption,
     AllowPrivateOption,
     CaFileOption,
+    ContactOption,
     DbOption,
     FormatOption,
     HostmapOption,
@@ -62,9 +63,7 @@ def crawl_command(
     fast: Annotated[
         bool, typer.Option("--fast", help="No delays or AutoThrottle: only for servers you run yourself")
     ] = False,
-    contact: Annotated[
-        str | None, typer.Option("--contact", help="Contact URL in the User-Agent [env: EGOV_CRAWL_CONTACT]")
-    ] = None,
+    contact: ContactOption = None,
     fmt: FormatOption = Format.TABLE,
     output: OutOption = None,
 ) -> None:

@@ -17,6 +17,8 @@ from scrapy.core.downloader import Downloader, Slot
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import _schedule_coro
 
+SENT_AT_META = "egov_sent_at"  # request meta: time.monotonic() when the request left its slot's queue
+
 
 class PerHostLimitDownloader(Downloader):
     def _process_queue(self, slot: Slot) -> None:
@@ -32,8 +34,23 @@ class PerHostLimitDownloader(Downloader):
         while slot.queue and slot.free_transfer_slots() > 0:
             slot.lastseen = now
             request, queue_dfd = slot.queue.popleft()
+            request.meta[SENT_AT_META] = now  # when it left the queue: giveup.py tells apart what was sent late
             slot.transferring.add(request)  # reserved now; Downloader._download adds it again and removes it
             _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
             if delay:
                 self._process_queue(slot)
                 break
+
+    def drop_queued(self, reason: Exception) -> int:
+        """Fail every request still waiting in a slot's queue (a given-up site, ``crawler/giveup.py``): without
+        this, closing the crawl would wait for each of them to be downloaded, one per (Retry-After) delay."""
+        dropped = 0
+        for slot in self.slots.values():
+            if slot.latercall is not None:
+                slot.latercall.cancel()
+                slot.latercall = None
+            while slot.queue:
+                _request, queue_dfd = slot.queue.popleft()
+                queue_dfd.errback(reason)
+                dropped += 1
+        return dropped

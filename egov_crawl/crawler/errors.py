@@ -73,6 +73,15 @@ def _tls_reason(exc: BaseException) -> str | None:
     return None
 
 
+def redirect_class(error_class: str, request: Any) -> str:
+    """``too_many_redirects`` becomes ``redirect_loop`` when the chain came back to a URL it had visited: the
+    hops are in the failed request's ``redirect_urls`` meta (RedirectMiddleware), so telling them apart is free."""
+    if error_class != failures.TOO_MANY_REDIRECTS or request is None:
+        return error_class
+    hops = [*(request.meta.get("redirect_urls") or []), request.url]
+    return failures.REDIRECT_LOOP if len(set(hops)) < len(hops) else error_class
+
+
 def classify(exc: BaseException) -> str:
     """A short error class for a failed download."""
     if isinstance(exc, BlockedAddress):
@@ -83,7 +92,10 @@ def classify(exc: BaseException) -> str:
             return ROBOTS_BLOCKED
         # HttpCompressionMiddleware: the body inflated past DOWNLOAD_MAXSIZE while being decompressed (a gzip
         # bomb); the same class the probes give it. A body too large on the wire is TOO_LARGE (downloader).
-        return failures.DECOMPRESSION_BOMB if "MAXSIZE" in message.upper() else failures.IGNORED
+        if "MAXSIZE" in message.upper():
+            return failures.DECOMPRESSION_BOMB
+        # RedirectMiddleware: more hops than REDIRECT_MAX_TIMES ("max redirections reached").
+        return failures.TOO_MANY_REDIRECTS if "max redirections" in message else failures.IGNORED
     for current in _chain(exc):
         tls = _tls_reason(current)
         if tls:

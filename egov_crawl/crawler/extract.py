@@ -307,6 +307,7 @@ def social_platform(host: str) -> str | None:
 
 # Plain lxml.etree elements, not lxml.html's: HtmlElement classes are looked up in Python for every element
 # touched, which cost more than the parse itself (measured: bench/crawl.py).
+MAX_PARSE_ERRORS_KEPT = 3  # parse_errors.first: a few messages as evidence, the count says the rest
 _PARSER = lxml.etree.HTMLParser(recover=True, remove_comments=True, remove_pis=True)
 _STRING = lxml.etree.XPath("string()")
 
@@ -346,9 +347,19 @@ def _parse(text: str) -> Any:
     return root if root is not None and isinstance(root.tag, str) else None
 
 
+def _parse_errors() -> dict[str, Any] | None:
+    """What libxml2 repaired in the last parse (mismatched and unexpected end tags…): its error log, which the
+    parser fills anyway; reading it costs a copy of the (usually empty) list, not a second parse."""
+    errors = [e for e in _PARSER.error_log if e.level >= lxml.etree.ErrorLevels.ERROR]
+    if not errors:
+        return None
+    return {"count": len(errors), "first": [f"{e.line}: {e.message}"[:120] for e in errors[:MAX_PARSE_ERRORS_KEPT]]}
+
+
 def extract_page(body: bytes, *, url: str, content_type: str | None, own_hosts: frozenset[str]) -> PageExtract:
     decoded = decode_html(body, content_type)
     root = _parse(decoded.text)
+    parse_errors = _parse_errors()
     charset = {
         "encoding": decoded.encoding,
         "source": decoded.source,
@@ -357,7 +368,10 @@ def extract_page(body: bytes, *, url: str, content_type: str | None, own_hosts: 
     }
     if root is None:
         return PageExtract(facts={"charset": charset, "parse_error": True})
-    return _Extractor(root, url, own_hosts, decoded).run()
+    extract = _Extractor(root, url, own_hosts, decoded).run()
+    if parse_errors:
+        extract.facts["parse_errors"] = parse_errors
+    return extract
 
 
 class _Extractor:

@@ -21,7 +21,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from egov_crawl import failures
-from egov_crawl.crawler import events
+from egov_crawl.crawler import events, handled
+from egov_crawl.crawler.giveup import GAVE_UP_REASON
 from egov_crawl.crawler.items import DocumentCheckItem, PageItem
 from egov_crawl.store import repository
 from egov_crawl.store.db import session_factory, write_with_retry
@@ -233,9 +234,19 @@ class StorePipeline:
             if status == "complete":
                 status = "failed"
         site_facts = _jsonable(spider.site_facts())
-        if error_class is None and site_facts["crawl"].get("url_trap"):
-            # The bounds held (the crawl is complete), but what they cut off is a URL generator: say so.
-            error_class = failures.URL_TRAP
+        gave_up = site_facts["crawl"].get("gave_up")
+        if gave_up:
+            # The site kept refusing (giveup.py): what was stored is partial, and nothing at all when the home
+            # page never answered with content.
+            error_class, finish_reason = gave_up["reason"], GAVE_UP_REASON
+            home_status = homepage.get("status")
+            status = "partial" if home_status is not None and 200 <= home_status < 400 else "failed"
+        if error_class is None:
+            # A URL trap the bounds cut off, or (on a completed crawl) hostile input the crawler handled
+            # (handled.py, precedence there). The status is left as it is, so scores still use the pages.
+            site_class = handled.site_class(site_facts["crawl"])
+            if site_class == failures.URL_TRAP or status == "complete":
+                error_class = site_class
         stats = _jsonable(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         site_crawl_id = spider.plan.site_crawl_id
 

@@ -32,9 +32,10 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
-from egov_crawl.crawler import events, traps
+from egov_crawl import failures
+from egov_crawl.crawler import events, handled, traps
 from egov_crawl.crawler.cms import detect_cms
-from egov_crawl.crawler.errors import ROBOTS_BLOCKED, classify
+from egov_crawl.crawler.errors import ROBOTS_BLOCKED, classify, redirect_class
 from egov_crawl.crawler.extract import (
     DocumentRef,
     document_format,
@@ -43,6 +44,7 @@ from egov_crawl.crawler.extract import (
     is_html,
     media_type,
 )
+from egov_crawl.crawler.giveup import GaveUp
 from egov_crawl.crawler.items import DocumentCheckItem, PageItem
 from egov_crawl.crawler.middlewares import header, robots_fetched
 from egov_crawl.crawler.plan import AgencyPlan
@@ -55,6 +57,9 @@ MAX_BACKLOG = 20_000
 MAX_TARGETS = 50_000
 MAX_HEADER_VALUE = 2000
 KIND = "egov_kind"  # request meta key: page | sitemap | security_txt | soft_404 | twin | check
+# Sitemaps may be larger than pages: the protocol allows 50 MiB uncompressed per file (sitemaps.org, "Sitemap
+# file location"), so their requests carry this cap (Scrapy's download_maxsize meta) instead of DOWNLOAD_MAXSIZE.
+SITEMAP_MAXSIZE = 50 * 1024 * 1024
 
 
 # Links to these are not web pages: checked with HEAD like documents, never downloaded as pages.
@@ -128,6 +133,8 @@ class AgencySpider(Spider):
         self.checks_issued = 0
         self.site: dict[str, Any] = {"robots_by_host": {}, "sitemaps": {}}
         self.homepage_result: dict[str, Any] | None = None
+        self.home_signals: dict[str, dict[str, Any]] = {}  # handled hostile input the home page shows (handled.py)
+        self.gave_up: dict[str, Any] | None = None  # set by GiveUpMiddleware when the site keeps refusing
         self.warc: WarcRecorder | None = None
         self.url_length_limit = 2083
 
@@ -160,7 +167,7 @@ class AgencySpider(Spider):
         default_sitemap = f"{origin}/sitemap.xml"
         if default_sitemap not in self.site["sitemaps"]:
             self.site["sitemaps"][default_sitemap] = {"source": "default"}
-            yield self._site_request(default_sitemap, "sitemap", self.parse_sitemap)
+            yield self._sitemap_request(default_sitemap)
         yield self._site_request(f"https://{home.netloc}/.well-known/security.txt", "security_txt", self.parse_site)
         yield self._site_request(f"{origin}{soft404_path()}", "soft_404", self.parse_site)
         twin = twin_host(home.hostname or "")
@@ -176,6 +183,9 @@ class AgencySpider(Spider):
             dont_filter=True,
             priority=1,
         )
+
+    def _sitemap_request(self, url: str) -> Request:
+        return self._site_request(url, "sitemap", self.parse_sitemap, download_maxsize=SITEMAP_MAXSIZE)
 
     def _admit(self, url: str, depth: int) -> Request | None:
         """A page request if the URL is new and the budget allows; otherwise None (backlogged if over budget)."""
@@ -230,7 +240,8 @@ class AgencySpider(Spider):
         links = item.links
         self.pages_done += 1
         if depth == 0 and url == self.homepage:
-            self.homepage_result = {"status": item.status, "final_url": item.final_url, "error_class": None}
+            self.homepage_result = {"status": item.status, "final_url": item.final_url, "error_class": item.error_class}
+            self.home_signals = handled.home_signals(item)
         events.progress(self.agency_id, self.pages_done, self.max_pages)
         yield item
         for document in item.documents:
@@ -276,6 +287,9 @@ class AgencySpider(Spider):
         }
         if response.meta.get("egov_redirect_to_seen"):
             facts["redirect_not_followed"] = response.meta["egov_redirect_to_seen"]  # fetched as its own page
+        loop = response.meta.get("egov_redirect_loop")
+        if loop:
+            facts["redirect_loop"] = loop  # the chain came back to a URL it had visited: not followed again
         item = PageItem(
             url=url,
             depth=depth,
@@ -286,6 +300,7 @@ class AgencySpider(Spider):
             size=len(body),
             latency_ms=round(latency * 1000, 2) if latency is not None else None,
             content_hash=hashlib.sha256(body).hexdigest(),
+            error_class=failures.REDIRECT_LOOP if loop else None,
             facts=facts,
         )
         if is_html(content_type, body):
@@ -338,7 +353,10 @@ class AgencySpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         url: str = request.meta["egov_url"]
         depth: int = request.meta["egov_depth"]
-        error_class = classify(failure.value or Exception("unknown failure"))
+        if isinstance(failure.value, GaveUp):
+            self.pages_issued -= 1  # never sent: the crawl of the site was given up (giveup.py)
+            return
+        error_class = redirect_class(classify(failure.value or Exception("unknown failure")), request)
         if error_class == ROBOTS_BLOCKED:
             # Not fetched, so not a page: the budget slot goes back to the next URL in line.
             self.pages_issued -= 1
@@ -365,7 +383,7 @@ class AgencySpider(Spider):
             if host_of(url) in self.own_hosts and url not in self.site["sitemaps"] and self._sitemap_room():
                 self.site["sitemaps"][url] = {"source": "robots.txt"}
                 assert self.crawler.engine is not None
-                self.crawler.engine.crawl(self._site_request(url, "sitemap", self.parse_sitemap))
+                self.crawler.engine.crawl(self._sitemap_request(url))
 
     def _sitemap_room(self) -> bool:
         return len(self.site["sitemaps"]) < self.plan.max_sitemaps
@@ -384,7 +402,7 @@ class AgencySpider(Spider):
         body = response.body
         if body[:3] == b"\x1f\x8b\x08":
             try:
-                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+                body = gunzip(body, max_size=SITEMAP_MAXSIZE)
             except Exception as exc:  # a broken .gz is a fact about the site, not a crawler failure
                 entry["error_class"] = f"gzip:{type(exc).__name__}"
                 return
@@ -394,7 +412,7 @@ class AgencySpider(Spider):
         for child in children:
             if host_of(child) in self.own_hosts and child not in self.site["sitemaps"] and self._sitemap_room():
                 self.site["sitemaps"][child] = {"source": url}
-                yield self._site_request(child, "sitemap", self.parse_sitemap)
+                yield self._sitemap_request(child)
 
     def parse_site(self, response: Response) -> None:
         kind: str = response.meta[KIND]
@@ -417,6 +435,8 @@ class AgencySpider(Spider):
     def site_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         kind: str = request.meta[KIND]
+        if isinstance(failure.value, GaveUp):
+            return
         facts = {
             "url": request.meta["egov_url"],
             "status": None,
@@ -480,7 +500,7 @@ class AgencySpider(Spider):
     def check_failed(self, failure: Failure) -> Iterator[Any]:
         url: str = failure.request.meta["egov_url"]  # type: ignore[attr-defined]
         error_class = classify(failure.value or Exception("unknown failure"))
-        if error_class == ROBOTS_BLOCKED:
+        if error_class == ROBOTS_BLOCKED or isinstance(failure.value, GaveUp):
             return
         self.url_status[url] = None
         if url in self.documents:
@@ -527,6 +547,8 @@ class AgencySpider(Spider):
             "depth_limit": self.max_depth,
             "depth_skipped": self.depth_skipped,
             "url_trap": traps.detect(self.cut_off_shapes),
+            **self.home_signals,
+            "gave_up": self.gave_up,
             "robots_blocked": self.robots_blocked,
             "own_hosts": sorted(self.own_hosts),
         }

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from egov_crawl.crawler import handled
+from egov_crawl.crawler.errors import redirect_class
 from egov_crawl.crawler.middlewares import retry_after_seconds
 from tests.crawler.loopback import LoopbackSites, Reply
 from tests.crawler.test_crawl import html, pages_of, registry, run_crawl, site_crawl
@@ -18,7 +20,7 @@ from tests.crawler.test_crawl import html, pages_of, registry, run_crawl, site_c
 async def slow_drip(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/html"})
     await response.prepare(request)
-    for _ in range(40):
+    for _ in range(120):  # 12 s: well past the test's 3 s download timeout, even on a loaded machine
         await response.write(b"<p>.</p>")
         await asyncio.sleep(0.1)
     return response
@@ -33,6 +35,10 @@ async def reset(request: web.Request) -> web.StreamResponse:
 def gzip_bomb(_: web.Request) -> Reply:
     return Reply(body=gzip.compress(b"\0" * 3_000_000), headers={"Content-Encoding": "gzip"})
 
+
+BUSY = "www.busy.test"  # every page: 429 with a short Retry-After
+DOWN = "www.down.test"  # every page: 500-503
+RETRY_AFTER = 3
 
 HOME_LINKS = [
     ("/drip", "ช้า"),
@@ -59,10 +65,29 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         "/loop-b": Reply(302, b"", {"Location": "/loop-a"}),
         "/private-net": Reply(302, b"", {"Location": "http://10.1.2.3/admin"}),
     }
-    sites = LoopbackSites({"www.lambda.test": site, "www.mu.test": {"/robots.txt": Reply(500, "oops")}}).start()
+    refusing = {"/robots.txt": Reply(404, "")}  # robots.txt answers: the refusals are the pages' own
+    sites = LoopbackSites(
+        {
+            "www.lambda.test": site,
+            "www.mu.test": {"/robots.txt": Reply(500, "oops")},
+            BUSY: dict(refusing),
+            DOWN: dict(refusing),
+        },
+        # HTTPS too, so its security.txt request (always https) is answered (429) instead of failing at once:
+        # a request that fails without an answer still spends one Retry-After turn of the host's slot.
+        tls_hosts={BUSY},
+    )
+    sites.fallback[BUSY] = lambda _: Reply(429, "busy", {"Retry-After": str(RETRY_AFTER)})
+    sites.fallback[DOWN] = lambda request: Reply(500 + len(request.path) % 4, "down")
+    sites.start()
     db = tmp / "c.db"
-    settings = {"DOWNLOAD_TIMEOUT": 1, "DOWNLOAD_MAXSIZE": 1_000_000, "DOWNLOAD_WARNSIZE": 0}
-    reg = registry(("lambda", "http://www.lambda.test/"), ("mu", "http://www.mu.test/"))
+    settings = {"DOWNLOAD_TIMEOUT": 3, "DOWNLOAD_MAXSIZE": 1_000_000, "DOWNLOAD_WARNSIZE": 0}
+    reg = registry(
+        ("lambda", "http://www.lambda.test/"),
+        ("mu", "http://www.mu.test/"),
+        ("busy", f"http://{BUSY}/"),
+        ("down", f"http://{DOWN}/"),
+    )
     summary, _ = run_crawl(sites, reg, db, tmp, settings=settings)
     yield {"sites": sites, "db": db, "summary": summary}
     sites.stop()
@@ -78,14 +103,48 @@ def test_each_failure_is_a_page_with_an_error_class(hostile: dict[str, Any]) -> 
         "/bomb": (None, "decompression_bomb"),
         "/huge": (None, "too_large"),
         "/busy": (429, None),
-        "/loop-a": (302, None),  # /loop-b redirects back to /loop-a: recorded, not followed again
+        "/loop-a": (302, "redirect_loop"),  # /loop-b redirects back to /loop-a: recorded, not followed again
         "/private-net": (None, "blocked_address"),  # the SSRF guard refuses the redirect to 10.1.2.3
     }
-    assert pages["/loop-a"].facts["redirect_not_followed"] == "http://www.lambda.test/loop-a"
+    assert pages["/loop-a"].facts["redirect_loop"] == {"target": "http://www.lambda.test/loop-a", "hops": 2}
 
 
 def test_the_crawl_of_a_hostile_site_still_completes(hostile: dict[str, Any]) -> None:
-    assert {(a.agency_id, a.status) for a in hostile["summary"].agencies} == {("lambda", "complete"), ("mu", "failed")}
+    assert {(a.agency_id, a.status) for a in hostile["summary"].agencies} == {
+        ("lambda", "complete"),
+        ("mu", "failed"),
+        ("busy", "failed"),
+        ("down", "failed"),
+    }
+
+
+def test_a_site_that_keeps_answering_429_is_given_up_after_one_retry_after(hostile: dict[str, Any]) -> None:
+    crawl = site_crawl(hostile["db"], "busy")
+    assert (crawl.error_class, crawl.finish_reason) == ("rate_limited", "gave_up")
+    gave_up = crawl.site_facts["crawl"]["gave_up"]
+    assert gave_up["reason"] == "rate_limited"
+    assert gave_up["retry_after_s"] == RETRY_AFTER
+    assert gave_up["statuses"] == [429, 429]
+    hits = [h for h in hostile["sites"].hits if h.host == BUSY and h.path != "/robots.txt"]
+    # Bounded: one Retry-After wait, then the crawl stops (not one wait per URL it knows: two would be 2 x 3 s).
+    assert hits[-1].at - hits[0].at < 2 * RETRY_AFTER
+    # Polite: the first requests (two at most in flight together, CONCURRENT_REQUESTS_PER_DOMAIN), then nothing
+    # until the Retry-After had passed, then one more.
+    first_batch = [h for h in hits if h.at - hits[0].at < RETRY_AFTER / 2]
+    assert len(first_batch) <= 2
+    assert all(h.at - hits[0].at >= RETRY_AFTER - 0.1 for h in hits[len(first_batch) :])
+    assert len(hits) <= 3
+    assert pages_of(hostile["db"], "busy")[f"http://{BUSY}/"].status == 429  # the home page's answer, as a fact
+
+
+def test_a_site_answering_only_5xx_is_given_up_after_a_few_responses(hostile: dict[str, Any]) -> None:
+    crawl = site_crawl(hostile["db"], "down")
+    assert (crawl.error_class, crawl.finish_reason) == ("server_error", "gave_up")
+    gave_up = crawl.site_facts["crawl"]["gave_up"]
+    assert gave_up["reason"] == "server_error"
+    assert len(gave_up["statuses"]) == 3 and all(500 <= s < 600 for s in gave_up["statuses"])
+    hits = [h for h in hostile["sites"].hits if h.host == DOWN and h.path != "/robots.txt"]
+    assert len(hits) <= 4  # three answers, and at most one more already in flight
 
 
 def test_robots_txt_server_error_means_disallow_all(hostile: dict[str, Any]) -> None:
@@ -99,3 +158,22 @@ def test_retry_after_values() -> None:
     assert retry_after_seconds("120") == 120.0
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
     assert retry_after_seconds("soon") is None
+
+
+def test_one_site_class_by_the_documented_precedence() -> None:
+    """docs/reliability.md: url_trap > login_wall > js_only > charset_detected > parse_recovered."""
+    signals = {"parse_recovered": {"count": 4}, "charset_detected": {"encoding": "cp874"}, "js_only": {}}
+    assert handled.site_class({**signals, "url_trap": None}) == "charset_detected"  # an empty signal is none
+    assert handled.site_class({**signals, "login_wall": {"url": "/login"}}) == "login_wall"
+    assert handled.site_class({"parse_recovered": {"count": 4}, "url_trap": {"urls": 30}}) == "url_trap"
+    assert handled.site_class({"url_trap": None, "gave_up": None}) is None
+
+
+def test_a_redirect_cap_on_a_repeating_chain_is_a_loop() -> None:
+    from scrapy import Request
+
+    chain = Request("http://x.test/a", meta={"redirect_urls": ["http://x.test/", "http://x.test/a", "http://x.test/b"]})
+    endless = Request("http://x.test/hop/3", meta={"redirect_urls": ["http://x.test/", "http://x.test/hop/1"]})
+    assert redirect_class("too_many_redirects", chain) == "redirect_loop"
+    assert redirect_class("too_many_redirects", endless) == "too_many_redirects"
+    assert redirect_class("timeout", chain) == "timeout"

@@ -56,6 +56,14 @@ def test_every_verifiable_site_is_crawled_completely(crawled: dict[str, Any]) ->
     assert all(r.status == "complete" for r in results.values()), results
 
 
+def test_only_the_javascript_site_gets_a_handled_input_class(crawled: dict[str, Any]) -> None:
+    """No give-up and none of the handled-input classes (crawler/handled.py, whose thresholds are chosen so) on
+    the sample sites, except ``js_only`` where the manifest says the content exists only after JavaScript."""
+    classes = {a.agency_id: a.error_class for a in crawled["summary"].agencies}
+    expected = {s["slug"]: "js_only" if s["quality"]["js_only"] else None for s in crawled["sites"]}
+    assert classes == expected
+
+
 def test_page_facts_equal_the_manifest_site_by_site(crawled: dict[str, Any]) -> None:
     for site in crawled["sites"]:
         _, pages, _ = _stored(crawled["db"], site["slug"])
