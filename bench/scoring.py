@@ -1,33 +1,37 @@
 """Scoring throughput: ``rescore`` of N synthetic agencies' stored facts vs only reading those facts from SQLite,
 plus the CSV export of the N-row ranking, in one run.
 
-    python bench/scoring.py [--agencies 10000] [--sites revenue,dop,nso,cgd,dft] [--pages 6]
+    python bench/scoring.py [--agencies 10000] [--sites revenue,dop,nso,cgd,dft] [--pages 6] [--workers N]
 
 Realistic facts, synthesised: the library crawls (``--pages`` per site) and probes a few testbed sites into a
 fresh SQLite store, then SQL copies those agencies' rows (agency, site_crawl, page, link, document, form,
 probe_fact) under new ids until the run holds ``--agencies`` agencies, so every check sees facts a real run wrote.
 The baseline reads every one of those fact rows with plain SQL and decodes their JSON (the least any scoring
 must do); ``rescore`` loads, runs every check, aggregates and writes findings and scores. Goal: ≤ 2×.
+
+The ratio is wall time ÷ wall time, and the two sides do not use the same cores: ``rescore`` runs its checks in
+``--workers`` processes (default ``engine.default_workers()``: one per core, at most 2) while one process writes,
+whereas the baseline read is one process. The result records the workers and both sides' CPU time (rescore's
+includes its workers'), so the ratio can be read either way.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-from _common import Timer, peak_rss_mb, report, testbed
+from _common import Timer, crawl_testbed, peak_rss_mb, probe_testbed, report, testbed
 from sqlalchemy import Engine, text
 
-from egov_crawl.crawler.runner import crawl
-from egov_crawl.probes.dns import Nameserver
-from egov_crawl.probes.runner import probe
 from egov_crawl.registry import load_registry
-from egov_crawl.scoring.engine import rescore
+from egov_crawl.scoring.engine import default_workers, rescore
 from egov_crawl.store.db import open_store
 
 GOAL = 2.0
@@ -54,26 +58,8 @@ def columns(engine: Engine, table: str) -> list[str]:
 def build_base(tb: Any, sites: list[str], pages: int, db_url: str, tmp: Path) -> int:
     """Crawl and probe ``sites`` of the testbed into ``db_url``; the run id."""
     registry = load_registry(tb.registry_path)
-    summary = crawl(
-        registry,
-        sites,
-        db_url=db_url,
-        hostmap=tb.hostmap,
-        ca_file=tb.ca_pem,
-        max_pages=pages,
-        polite=False,
-        log_file=tmp / "crawl.log",
-    )
-    probe(
-        registry,
-        sites,
-        db_url=db_url,
-        run_id=summary.run_id,
-        hostmap=tb.hostmap,
-        ca_file=tb.ca_pem,
-        dns_server=Nameserver("127.0.0.1", tb.dns_port),
-        trust_anchors=tb.state.get("dns_trust_anchors"),
-    )
+    summary = crawl_testbed(tb, registry, sites, db_url, pages, log_file=tmp / "crawl.log")
+    probe_testbed(tb, registry, sites, db_url, summary.run_id)
     return int(summary.run_id)
 
 
@@ -126,6 +112,12 @@ def replicate(engine: Engine, run_id: int, copies: int) -> None:
             copy(table, f"run_id = {run_id} AND agency_id NOT LIKE '%-%'", {"agency_id": new_agency})
 
 
+def cpu_with_children() -> float:
+    """CPU seconds of this process and of its finished children (rescore's worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def read_all_facts(engine: Engine, run_id: int) -> int:
     """Every fact row of the run, read with plain SQL and its JSON decoded: the baseline. Returns rows read."""
     rows = 0
@@ -157,6 +149,7 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=10_000)
     parser.add_argument("--sites", default="revenue,dop,nso,cgd,dft")
     parser.add_argument("--pages", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=default_workers(), help="rescore's scoring processes")
     args = parser.parse_args()
     sites = [s for s in args.sites.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="bench-scoring-") as directory:
@@ -181,13 +174,17 @@ def main() -> None:
             f"{counts}",
             flush=True,
         )
+        read_cpu = time.process_time()
         with Timer() as read:
             fact_rows = read_all_facts(engine, run_id)
+        read_cpu = time.process_time() - read_cpu
         print(f"read only: {fact_rows} fact rows in {read.seconds:.1f} s", flush=True)
+        scoring_cpu = cpu_with_children()
         with Timer() as scoring:
-            scored = rescore(db_url, run_id=run_id)
+            scored = rescore(db_url, run_id=run_id, workers=args.workers)
+        scoring_cpu = cpu_with_children() - scoring_cpu
         print(
-            f"rescore: {len(scored)} agencies in {scoring.seconds:.1f} s "
+            f"rescore ({args.workers} workers): {len(scored)} agencies in {scoring.seconds:.1f} s "
             f"({len(scored) / scoring.seconds:.0f} agencies/s)",
             flush=True,
         )
@@ -223,6 +220,10 @@ def main() -> None:
         "fact_rows_read": fact_rows,
         "read_seconds": round(read.seconds, 2),
         "rescore_seconds": round(scoring.seconds, 2),
+        "rescore_workers": args.workers,
+        "read_cpu_seconds": round(read_cpu, 2),
+        "rescore_cpu_seconds": round(scoring_cpu, 2),  # parent and workers
+        "cpu_ratio": round(scoring_cpu / read_cpu, 2),
         "agencies_per_second": round(len(scored) / scoring.seconds, 1),
         "csv_export": {"rows": csv_rows, "seconds": round(export.seconds, 2)},
         "peak_rss_mb": round(peak_rss_mb(), 1),
@@ -230,7 +231,8 @@ def main() -> None:
     report(
         "scoring",
         result,
-        numbers=f"{agencies} agencies: read {read.seconds:.1f} s, rescore {scoring.seconds:.1f} s; "
+        numbers=f"{agencies} agencies: read {read.seconds:.1f} s (1 process), rescore {scoring.seconds:.1f} s "
+        f"({args.workers} worker processes; CPU ratio {scoring_cpu / read_cpu:.1f}); "
         f"CSV {csv_rows} rows {export.seconds:.1f} s",
         ratio=ratio,
         goal=GOAL,

@@ -151,12 +151,16 @@ def rescore_command(
     fmt: FormatOption = Format.TABLE,
     output: OutOption = None,
     as_of: AsOfOption = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Scoring processes (default: one per core, at most 2)")
+    ] = None,
 ) -> None:
     """Recompute findings and scores from stored facts (no network): after a methodology or check change."""
     from egov_crawl.scoring.engine import AgencyScore, rescore
 
     day = as_of.date() if as_of else None
-    scores = rescore(config.db_url(db), methodology_path=methodology, run_id=run, all_runs=all_runs, as_of=day)
+    url = config.db_url(db)
+    scores = rescore(url, methodology_path=methodology, run_id=run, all_runs=all_runs, as_of=day, workers=workers)
     columns: list[Column[AgencyScore]] = [
         Column("run", lambda s: s.run_id, justify="right"),
         Column("agency", lambda s: s.agency_id),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Dialect, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from egov_crawl.registry.models import Agency as RegistryAgency
@@ -322,7 +322,9 @@ def set_run_status(session: Session, run_id: int, status: str, **summary: Any) -
 
 
 def failure_counts(session: Session, run_id: int) -> dict[str, dict[str, int]]:
-    """Error classes of the run by collector: {"crawl": {"tls_error:expired": 1}, "probe": {…}, "browser": {…}}."""
+    """Error classes of the run by collector: {"crawl": {"tls_error:expired": 1}, "probe": {…}, "browser": {…}};
+    the handled-input classes (``failures.HANDLED``: parse_recovered, charset_detected) are not failures."""
+    from egov_crawl.failures import HANDLED
     from egov_crawl.store.models import BrowserFact, ProbeFact
 
     sources: dict[str, Any] = {
@@ -335,7 +337,7 @@ def failure_counts(session: Session, run_id: int) -> dict[str, dict[str, int]]:
         rows = session.execute(
             select(column, func.count()).where(run_column == run_id, column.is_not(None)).group_by(column)
         ).all()
-        counts[source] = {str(error_class): int(n) for error_class, n in rows}
+        counts[source] = {str(error_class): int(n) for error_class, n in rows if error_class not in HANDLED}
     return counts
 
 
@@ -374,7 +376,14 @@ def latest_run_id(session: Session) -> int | None:
 def crawl_sample_candidates(session: Session, run_id: int, agency_id: str) -> dict[str, Any]:
     """What the browser needs from the crawl of one agency in a run to pick its page sample: the pages
     that answered 200 (url, title), the pages with forms (url, method, purpose hint), and per page the
-    number of documents found on it."""
+    number of documents found on it; and how the agency's crawl ended (``crawl``: status and error class, None
+    without a crawl), so the browser can leave out a site whose home page stalled."""
+    crawl = session.execute(
+        select(SiteCrawl.status, SiteCrawl.error_class)
+        .where(SiteCrawl.run_id == run_id, SiteCrawl.agency_id == agency_id)
+        .order_by(SiteCrawl.id.desc())
+        .limit(1)
+    ).first()
     pages = session.execute(
         select(Page.id, Page.url, Page.title)
         .join(SiteCrawl, Page.site_crawl_id == SiteCrawl.id)
@@ -401,6 +410,7 @@ def crawl_sample_candidates(session: Session, run_id: int, agency_id: str) -> di
         "pages": [{"url": row.url, "title": row.title or ""} for row in pages],
         "forms": [{"url": row.url, "method": row.method, "fields": row.fields} for row in forms],
         "documents_per_page": {str(found_on): int(n) for found_on, n in documents},
+        "crawl": {"status": crawl.status, "error_class": crawl.error_class} if crawl else None,
     }
 
 
@@ -552,28 +562,55 @@ def browser_fact_rows(session: Session, run_id: int, agency_ids: list[str]) -> l
     )
 
 
-def replace_findings(session: Session, run_id: int, agency_id: str, rows: list[dict[str, Any]]) -> None:
-    """The agency's findings of a run, replaced as a whole (rescoring is idempotent)."""
+class PreparedInsert(NamedTuple):
+    """An INSERT in one dialect's SQL and its rows as driver parameters: built by whoever computed the rows (a
+    scoring worker process), executed by the one writer. Plain strings and tuples, cheap to send between
+    processes."""
+
+    sql: str
+    params: list[Any]
+
+
+class ScoringWrite(NamedTuple):
+    """What replacing many agencies' findings and scores inserts (see ``prepare_scoring_results``)."""
+
+    findings: PreparedInsert | None
+    scores: PreparedInsert | None
+
+
+def prepare_scoring_results(
+    dialect: Dialect, run_id: int, methodology_id: str, findings: list[dict[str, Any]], scores: list[dict[str, Any]]
+) -> ScoringWrite:
+    """The inserts of ``replace_scoring_results`` with every value already converted for ``dialect``'s driver
+    (JSON encoded, dates formatted): no store needed, so worker processes do it and the writer only executes."""
+    from egov_crawl.store.models import Finding, Score
+
+    now = utcnow()  # one timestamp for the batch: the rows were computed together
+    same = {"run_id": run_id, "methodology_id": methodology_id, "computed_at": now}
+    return ScoringWrite(
+        _prepare_insert(dialect, Finding.__table__, {"run_id": run_id, "computed_at": now}, findings),
+        _prepare_insert(dialect, Score.__table__, same, scores),
+    )
+
+
+def store_scoring_results(
+    session: Session, run_id: int, methodology_id: str, agency_ids: list[str], prepared: ScoringWrite
+) -> None:
+    """Replace the findings and the ``methodology_id`` scores of ``agency_ids`` in a run with ``prepared``: one
+    delete and one executemany per table (rescoring is idempotent)."""
     from sqlalchemy import delete
 
-    from egov_crawl.store.models import Finding
+    from egov_crawl.store.models import Finding, Score
 
-    session.execute(delete(Finding).where(Finding.run_id == run_id, Finding.agency_id == agency_id))
-    insert_rows(session, Finding, [{**row, "run_id": run_id, "agency_id": agency_id} for row in rows])
-
-
-def replace_score(session: Session, run_id: int, agency_id: str, methodology_id: str, row: dict[str, Any]) -> None:
-    """The agency's score of a run under one methodology (any earlier version of it is replaced)."""
-    from sqlalchemy import delete
-
-    from egov_crawl.store.models import Score
-
+    session.execute(delete(Finding).where(Finding.run_id == run_id, Finding.agency_id.in_(agency_ids)))
     session.execute(
         delete(Score).where(
-            Score.run_id == run_id, Score.agency_id == agency_id, Score.methodology_id == methodology_id
+            Score.run_id == run_id, Score.methodology_id == methodology_id, Score.agency_id.in_(agency_ids)
         )
     )
-    session.add(Score(run_id=run_id, agency_id=agency_id, methodology_id=methodology_id, **row))
+    for insert_rows_ in prepared:
+        if insert_rows_ is not None:
+            session.connection().exec_driver_sql(insert_rows_.sql, insert_rows_.params)
 
 
 def replace_scoring_results(
@@ -586,32 +623,21 @@ def replace_scoring_results(
 ) -> None:
     """Replace the findings and the ``methodology_id`` scores of many agencies of a run in a few statements (one
     delete and one executemany insert per table): rows carry their ``agency_id``; rescoring is idempotent."""
-    from sqlalchemy import delete
-
-    from egov_crawl.store.models import Finding, Score
-
-    session.execute(delete(Finding).where(Finding.run_id == run_id, Finding.agency_id.in_(agency_ids)))
-    session.execute(
-        delete(Score).where(
-            Score.run_id == run_id, Score.methodology_id == methodology_id, Score.agency_id.in_(agency_ids)
-        )
-    )
-    now = utcnow()  # one timestamp for the batch: the rows were computed together
-    _insert_many(session, Finding.__table__, {"run_id": run_id, "computed_at": now}, findings)
-    same = {"run_id": run_id, "methodology_id": methodology_id, "computed_at": now}
-    _insert_many(session, Score.__table__, same, scores)
+    dialect = session.connection().dialect
+    prepared = prepare_scoring_results(dialect, run_id, methodology_id, findings, scores)
+    store_scoring_results(session, run_id, methodology_id, agency_ids, prepared)
 
 
-def _insert_many(session: Session, table: Any, same: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+def _prepare_insert(
+    dialect: Dialect, table: Any, same: dict[str, Any], rows: list[dict[str, Any]]
+) -> PreparedInsert | None:
     """INSERT ``rows`` (dicts with the same keys) plus the values ``same`` for all of them, as one executemany.
 
     Each column's bind processing (JSON, dates, booleans) is applied here, once per value, and the driver gets
     plain tuples: SQLAlchemy's executemany builds each row's parameters through the compiler, which cost as much
     as SQLite's own insert for rescore's 81 findings per agency (docs/benchmarks.md, scoring)."""
     if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
+        return None
     keys = [*rows[0], *same]
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
     names = list(compiled.positiontup or []) if compiled.positional else keys
@@ -638,7 +664,7 @@ def _insert_many(session: Session, table: Any, same: dict[str, Any], rows: list[
             }
             for row in rows
         ]
-    connection.exec_driver_sql(str(compiled), params)
+    return PreparedInsert(str(compiled), params)
 
 
 def findings_of(session: Session, run_id: int, agency_id: str) -> list[Any]:

@@ -9,6 +9,7 @@ import re
 from urllib.parse import urlsplit
 
 from egov_crawl.scoring.checks.common import (
+    Match,
     absent,
     content_unobserved,
     find,
@@ -198,6 +199,22 @@ def _contacts(page: PageFacts) -> set[str]:
     return found | {re.sub(r"\D", "", p) for p in phones}
 
 
+def _matched_page(site: SiteFacts, key: str, item: str, page_name: str) -> Finding | tuple[Match, PageFacts]:
+    """The lexicon match for ``key`` and the crawled page it names; else the finding that ends the check:
+    NOT_OBSERVED when the crawl could not tell, FAIL "no <item>" after a complete crawl, PARTIAL 0.5 when only a
+    link to the page was found (the page itself was not crawled, so its content cannot be judged)."""
+    reason = content_unobserved(site)
+    if reason:
+        return Finding.not_observed(reason, site.homepage)
+    match = find(site, key)
+    if match is None:
+        return absent(site, f"no {item}")
+    page = page_of(site, match)
+    if page is None:
+        return Finding.graded(0.5, match_evidence(match), Evidence(f"the {page_name} page itself was not crawled"))
+    return match, page
+
+
 @check("OPN-02", "executives", "Executives with name, position, photo, contact", mode="A→J")
 def executives(site: SiteFacts) -> Finding:
     """What: The executives page lists the head and deputies with name, position, photo and their own contact.
@@ -207,15 +224,10 @@ def executives(site: SiteFacts) -> Finding:
     Outcomes: PASS when the page has people with their own contact; PARTIAL 0.5 when it names them only; FAIL
     when a complete crawl found no executives page; NOT_OBSERVED when the crawl could not tell.
     """
-    reason = content_unobserved(site)
-    if reason:
-        return Finding.not_observed(reason, site.homepage)
-    match = find(site, "OPN-02")
-    page = page_of(site, match)
-    if match is None:
-        return absent(site, "no executives page")
-    if page is None:
-        return Finding.graded(0.5, match_evidence(match), Evidence("the executives page itself was not crawled"))
+    found = _matched_page(site, "OPN-02", "executives page", "executives")
+    if isinstance(found, Finding):
+        return found
+    _, page = found
     site_wide = _contacts(site.home) if site.home is not None else set()
     own = sorted(_contacts(page) - site_wide)
     photos = int((page.facts.get("images") or {}).get("count") or 0)
@@ -267,15 +279,10 @@ def privacy_policy(site: SiteFacts) -> Finding:
     Outcomes: PASS when the page exists and names them; PARTIAL 0.5 for a link or a page without them; FAIL when a
     complete crawl found no privacy notice; NOT_OBSERVED when the crawl could not tell.
     """
-    reason = content_unobserved(site)
-    if reason:
-        return Finding.not_observed(reason, site.homepage)
-    match = find(site, "OPN-12")
-    if match is None:
-        return absent(site, "no privacy notice")
-    page = page_of(site, match)
-    if page is None:
-        return Finding.graded(0.5, match_evidence(match), Evidence("the privacy page itself was not crawled"))
+    found = _matched_page(site, "OPN-12", "privacy notice", "privacy")
+    if isinstance(found, Finding):
+        return found
+    match, page = found
     content = find_in_text(site, "OPN-12.content", urls={page.final_url or page.url})
     if content:
         return Finding.passed(match_evidence(match), match_evidence(content))
