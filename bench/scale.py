@@ -218,11 +218,12 @@ def capacity(
         model["crawl_worker_processes_batch_4"] * batch["peak_pss_mb_per_worker"] / 1024, 1
     )
     if browser:
-        pages_per_agency = browser["pages"] / len(browser["sites"])
-        model["measured"]["browser_pages_per_minute_per_worker"] = browser["pages_per_minute"]
+        browse = browser["browse"]  # bench/results/browser.json: {"sites": [...], "browse": {"pages", ...}, ...}
+        pages_per_agency = browse["pages"] / len(browser["sites"])
+        model["measured"]["browser_pages_per_minute_per_worker"] = browse["pages_per_minute"]
         model["measured"]["browser_pages_per_agency"] = round(pages_per_agency, 1)
         model["browser_worker_processes"] = round(
-            AGENCIES * pages_per_agency / (browser["pages_per_minute"] * window / 60) * HEADROOM
+            AGENCIES * pages_per_agency / (browse["pages_per_minute"] * window / 60) * HEADROOM
         )
     return model
 
