@@ -261,10 +261,12 @@ def browse(
     run = resolve_run(sessions, run_id)
     with sessions.begin() as session:
         repository.sync_agencies(session, selected)
-        crawled = {a.id: repository.crawl_sample_candidates(session, run, a.id) for a in selected}
-    candidates = {agency: found if crawl_sample else None for agency, found in crawled.items()}
+        candidates = {
+            a.id: repository.crawl_sample_candidates(session, run, a.id) if crawl_sample else None for a in selected
+        }
+        outcomes = repository.crawl_outcomes(session, run, [a.id for a in selected])
     unreachable = {
-        a.id: stalled for a in selected if (stalled := from_crawl(crawled[a.id].get("crawl"), a.homepage)) is not None
+        a.id: stalled for a in selected if (stalled := from_crawl(outcomes.get(a.id), a.homepage)) is not None
     }
     evidence = Evidence(default_evidence_dir(evidence_dir, db_url), run)
     jobs = plan_jobs(selected, candidates, search_terms)

@@ -56,11 +56,14 @@ class Unreachable:
         return [FactRow(url, kind, dict(payload), self.error_class) for kind in kinds]
 
 
-def from_crawl(crawl: dict[str, Any] | None, homepage: str) -> Unreachable | None:
-    """The crawl's verdict (``repository.crawl_sample_candidates(...)["crawl"]``): unreachable or not."""
-    if not crawl or crawl.get("status") != "failed" or crawl.get("error_class") not in STALLING:
+def from_crawl(outcome: tuple[str, str | None] | None, homepage: str) -> Unreachable | None:
+    """The crawl's verdict (``repository.crawl_outcomes``: status, error class): unreachable or not."""
+    if outcome is None:
         return None
-    return Unreachable(str(crawl["error_class"]), "crawl", homepage)
+    status, error_class = outcome
+    if status != "failed" or error_class not in STALLING:
+        return None
+    return Unreachable(error_class, "crawl", homepage)
 
 
 def from_home_job(rows: list[FactRow], url: str) -> Unreachable | None:

@@ -373,17 +373,21 @@ def latest_run_id(session: Session) -> int | None:
     return session.scalar(select(func.max(Run.id)))
 
 
+def crawl_outcomes(session: Session, run_id: int, agency_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """How each agency's crawl of the run ended: agency id -> (status, error_class); agencies not crawled are
+    absent. The browser leaves out a site whose home page stalled (``browser/skip.py``)."""
+    rows = session.execute(
+        select(SiteCrawl.agency_id, SiteCrawl.status, SiteCrawl.error_class).where(
+            SiteCrawl.run_id == run_id, SiteCrawl.agency_id.in_(agency_ids)
+        )
+    ).all()
+    return {row.agency_id: (row.status, row.error_class) for row in rows}
+
+
 def crawl_sample_candidates(session: Session, run_id: int, agency_id: str) -> dict[str, Any]:
     """What the browser needs from the crawl of one agency in a run to pick its page sample: the pages
     that answered 200 (url, title), the pages with forms (url, method, purpose hint), and per page the
-    number of documents found on it; and how the agency's crawl ended (``crawl``: status and error class, None
-    without a crawl), so the browser can leave out a site whose home page stalled."""
-    crawl = session.execute(
-        select(SiteCrawl.status, SiteCrawl.error_class)
-        .where(SiteCrawl.run_id == run_id, SiteCrawl.agency_id == agency_id)
-        .order_by(SiteCrawl.id.desc())
-        .limit(1)
-    ).first()
+    number of documents found on it."""
     pages = session.execute(
         select(Page.id, Page.url, Page.title)
         .join(SiteCrawl, Page.site_crawl_id == SiteCrawl.id)
@@ -410,7 +414,6 @@ def crawl_sample_candidates(session: Session, run_id: int, agency_id: str) -> di
         "pages": [{"url": row.url, "title": row.title or ""} for row in pages],
         "forms": [{"url": row.url, "method": row.method, "fields": row.fields} for row in forms],
         "documents_per_page": {str(found_on): int(n) for found_on, n in documents},
-        "crawl": {"status": crawl.status, "error_class": crawl.error_class} if crawl else None,
     }
 
 
