@@ -68,7 +68,7 @@ def run_size(tb: Any, sample: Registry, size: int, pages: int, concurrency: int,
     phases["probe"] = {"seconds": timer.seconds, "peak_mb": memory.peak_mb, "hosts": hosts, "facts": probed.facts}
     timer, memory = measured("score")
     with memory, timer:
-        scored = score_run(db_url, summary.run_id)
+        scored = score_run(db_url, summary.run_id, keep_findings=False)  # as `run` does
     phases["score"] = {"seconds": timer.seconds, "peak_mb": memory.peak_mb, "agencies": len(scored)}
     line = ", ".join(f"{p} {v['seconds']:.1f} s / {v['peak_mb']:.0f} MB" for p, v in phases.items())
     print(f"{size:>5} agencies ({summary.pages} pages, {hosts} hosts): {line}", flush=True)

@@ -181,7 +181,7 @@ def main() -> None:
         print(f"read only: {fact_rows} fact rows in {read.seconds:.1f} s", flush=True)
         scoring_cpu = cpu_with_children()
         with Timer() as scoring:
-            scored = rescore(db_url, run_id=run_id, workers=args.workers)
+            scored = rescore(db_url, run_id=run_id, workers=args.workers, keep_findings=False)  # as the CLI
         scoring_cpu = cpu_with_children() - scoring_cpu
         print(
             f"rescore ({args.workers} workers): {len(scored)} agencies in {scoring.seconds:.1f} s "

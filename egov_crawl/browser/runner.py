@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from playwright.async_api import Browser, BrowserContext
-from sqlalchemy.orm import Session, sessionmaker
 
 from egov_crawl import __version__
 from egov_crawl.browser.evidence import Evidence
@@ -35,12 +34,10 @@ from egov_crawl.browser.sample import PageTarget, pages_for
 from egov_crawl.browser.search import site_search
 from egov_crawl.browser.session import browser_session
 from egov_crawl.browser.skip import Unreachable, from_crawl, from_home_job
-from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.registry.models import Agency, EService, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.store.models import Run
 
 EventHandler = Callable[[dict[str, Any]], None]
 JobKind = Literal["page", "journey", "search"]
@@ -217,19 +214,6 @@ async def _browse_async(
         await asyncio.gather(*(pool.worker() for _ in range(max(1, contexts))))
 
 
-def resolve_run(sessions: sessionmaker[Session], run_id: int | None) -> int:
-    """``run_id`` if it exists; else the newest run; else a new ad-hoc run."""
-    with sessions.begin() as session:
-        if run_id is not None:
-            if session.get(Run, run_id) is None:
-                raise UserError(f"run {run_id} does not exist in this database; omit --run to use the newest")
-            return run_id
-        latest = repository.latest_run_id(session)
-        if latest is not None:
-            return latest
-        return repository.create_run(session, code_version=__version__, kind="adhoc").id
-
-
 def browse(
     registry: Registry,
     agency_ids: Sequence[str] | None,
@@ -258,7 +242,8 @@ def browse(
     selected = registry.select(agency_ids)
     engine = open_store(db_url)
     sessions = session_factory(engine)
-    run = resolve_run(sessions, run_id)
+    with sessions.begin() as session:
+        run = repository.run_to_collect_into(session, run_id, code_version=__version__)
     with sessions.begin() as session:
         repository.sync_agencies(session, selected)
         candidates = {

@@ -122,7 +122,9 @@ def score_task(run_id: int, options: dict[str, Any]) -> dict[str, Any]:
         phases = list(pipeline.get("phases", []))
     scores = []
     if "score" in phases:
-        scores = score_run(db_url, run_id, methodology=run_options.methodology, agency_ids=agency_ids)
+        scores = score_run(
+            db_url, run_id, methodology=run_options.methodology, agency_ids=agency_ids, keep_findings=False
+        )
     progress = tracking.progress(_connection(), run_id)
     with sessions.begin() as session:
         for phase in (p for p in phases if p in AGENCY_PHASES):

@@ -176,7 +176,9 @@ def _browse(ctx: PhaseContext) -> str:
 def _score(ctx: PhaseContext) -> str:
     from egov_crawl.scoring.engine import score_run
 
-    scores = score_run(ctx.db_url, ctx.run_id, methodology=ctx.options.methodology, agency_ids=ctx.agency_ids)
+    scores = score_run(
+        ctx.db_url, ctx.run_id, methodology=ctx.options.methodology, agency_ids=ctx.agency_ids, keep_findings=False
+    )
     return f"{len(scores)} agencies scored"
 
 

@@ -122,19 +122,11 @@ def _run_id(db_url: str, run_id: int | None) -> int:
     from egov_crawl import __version__
     from egov_crawl.store import repository
     from egov_crawl.store.db import open_store, session_factory
-    from egov_crawl.store.models import Run
 
     engine = open_store(db_url)
     try:
         with session_factory(engine).begin() as session:
-            if run_id is not None:
-                if session.get(Run, run_id) is None:
-                    raise UserError(f"run {run_id} does not exist in this database; omit --run to use the newest")
-                return run_id
-            latest = repository.latest_run_id(session)
-            if latest is not None:
-                return latest
-            return repository.create_run(session, code_version=__version__, kind="adhoc").id
+            return repository.run_to_collect_into(session, run_id, code_version=__version__)
     finally:
         engine.dispose()
 

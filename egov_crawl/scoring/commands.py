@@ -160,7 +160,15 @@ def rescore_command(
 
     day = as_of.date() if as_of else None
     url = config.db_url(db)
-    scores = rescore(url, methodology_path=methodology, run_id=run, all_runs=all_runs, as_of=day, workers=workers)
+    scores = rescore(
+        url,
+        methodology_path=methodology,
+        run_id=run,
+        all_runs=all_runs,
+        as_of=day,
+        workers=workers,
+        keep_findings=False,
+    )
     columns: list[Column[AgencyScore]] = [
         Column("run", lambda s: s.run_id, justify="right"),
         Column("agency", lambda s: s.agency_id),

@@ -14,7 +14,7 @@ import os
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,9 @@ def default_workers() -> int:
 
 @dataclass(frozen=True)
 class AgencyScore:
+    """One agency's scores under one methodology, and the findings they came from. ``findings`` is empty where
+    ``score_run`` was told not to keep them (``keep_findings=False``): they are in the store either way."""
+
     agency_id: str
     run_id: int
     cohort: str
@@ -158,6 +161,7 @@ class _Job:
     run_id: int
     rules: Methodology
     as_of: date
+    keep_findings: bool = True
 
 
 @dataclass(frozen=True)
@@ -179,6 +183,10 @@ def _score_batch(session: Session, job: _Job, checks: dict[str, CheckSpec], batc
         [row for score in scored for row in _finding_rows(score, checks)],
         [_score_row(score, job.as_of) for score in scored],
     )
+    if not job.keep_findings:
+        # The rows carry every finding; the objects would only be held (and, from a worker, pickled): 81 per
+        # agency, most of a worker's pickling and of the parent's memory (bench/scoring.py).
+        scored = [replace(score, findings={}) for score in scored]
     return _Scored(scored, rows)
 
 
@@ -235,8 +243,10 @@ def score_run(
     agency_ids: list[str] | None = None,
     as_of: date | None = None,
     workers: int | None = None,
+    keep_findings: bool = True,
 ) -> list[AgencyScore]:
-    """Run every check on each agency's facts of ``run_id``, store findings and scores, return the scores.
+    """Run every check on each agency's facts of ``run_id``, store findings and scores, return the scores (with
+    their findings unless ``keep_findings`` is False: commands that only report the scores leave them out).
 
     ``as_of`` is the date freshness is judged against (default: the run's ``options["as_of"]``, else its start
     date). A check that raises is recorded as ERROR for that agency only. Agencies are read, scored and written
@@ -255,7 +265,7 @@ def score_run(
         day = as_of or run_as_of(session, run_id)
     present = set(known)
     wanted = known if agency_ids is None else [a for a in agency_ids if a in present]
-    job = _Job(db_url, run_id, rules, day)
+    job = _Job(db_url, run_id, rules, day, keep_findings)
     workers = default_workers() if workers is None else max(1, workers)
     if multiprocessing.current_process().daemon:
         workers = 1  # a daemonic process may not start children (multiprocessing's rule)
@@ -287,9 +297,10 @@ def rescore(
     all_runs: bool = False,
     as_of: date | None = None,
     workers: int | None = None,
+    keep_findings: bool = True,
 ) -> list[AgencyScore]:
     """Recompute findings and scores from stored facts: one run (default the newest) or every run, in ``workers``
-    processes (see ``score_run``)."""
+    processes (see ``score_run``, also for ``keep_findings``)."""
     if run_id is not None and all_runs:
         raise UserError("give --run ID or --all-runs, not both")
     rules = load_methodology(methodology_path)
@@ -303,5 +314,7 @@ def rescore(
         raise UserError("the store has no run to score; crawl first (`egov-crawl crawl …`)")
     results: list[AgencyScore] = []
     for run in runs:
-        results.extend(score_run(db_url, run, methodology=rules, as_of=as_of, workers=workers))
+        results.extend(
+            score_run(db_url, run, methodology=rules, as_of=as_of, workers=workers, keep_findings=keep_findings)
+        )
     return results

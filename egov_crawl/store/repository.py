@@ -369,8 +369,19 @@ def browser_facts(session: Session, run_id: int, *, agency_id: str | None = None
     return list(session.scalars(query.order_by(BrowserFact.id)))
 
 
-def latest_run_id(session: Session) -> int | None:
-    return session.scalar(select(func.max(Run.id)))
+def run_to_collect_into(session: Session, run_id: int | None, *, code_version: str) -> int:
+    """The run a collector command (``probe``, ``browse``) writes into: ``run_id`` if it exists; else the newest
+    run; else a new ad-hoc run."""
+    from egov_crawl.errors import UserError
+
+    if run_id is not None:
+        if session.get(Run, run_id) is None:
+            raise UserError(f"run {run_id} does not exist in this database; omit --run to use the newest")
+        return run_id
+    newest = newest_run_id(session)
+    if newest is not None:
+        return newest
+    return create_run(session, code_version=code_version, kind="adhoc").id
 
 
 def crawl_outcomes(session: Session, run_id: int, agency_ids: list[str]) -> dict[str, tuple[str, str | None]]:

@@ -8,7 +8,6 @@ search). Every expectation comes from the manifest (``browser``, ``eservices``, 
 
 from __future__ import annotations
 
-import os
 import struct
 import subprocess
 import zlib
@@ -20,27 +19,18 @@ import pytest
 
 from egov_crawl.browser.pages import BrowseLimits
 from egov_crawl.browser.runner import browse
-from egov_crawl.browser.session import BrowserNotFound, find_chromium
 from egov_crawl.crawler.runner import crawl
 from egov_crawl.registry import load_registry
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from tests.fixtures.requirements import require_chromium
 
 pytestmark = pytest.mark.browser
 
 SLUGS = ["revenue", "dop", "rid", "tat", "nso", "cgd", "dft"]
 CRAWLED = ["revenue", "dop"]
-
-
-def require_chromium() -> None:
-    try:
-        find_chromium()
-    except BrowserNotFound as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests must run in CI: {error}")
-        pytest.skip(f"no Chromium on this machine: {error}")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ site mapped to a production-looking name (www.thai.test), with and without the l
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import ssl
 import subprocess
@@ -32,6 +31,7 @@ from egov_crawl.browser.session import (
     prepare_trust_home,
 )
 from egov_crawl.hostmap import HostMap, Target
+from tests.fixtures.requirements import require_chromium
 
 # ----------------------------------------------------------------------------------------------------
 # find_chromium
@@ -240,12 +240,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 @pytest.fixture
 def chromium() -> None:
-    try:
-        find_chromium()
-    except BrowserNotFound as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests must run in CI: {error}")
-        pytest.skip(f"no Chromium on this machine: {error}")
+    require_chromium()
 
 
 async def _navigation_error(browser: Browser, url: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -19,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from egov_crawl.browser.session import BrowserNotFound, find_chromium
 from egov_crawl.pipeline.nightly import RunOptions, run_pipeline
 from egov_crawl.pipeline.runlog import JsonRunLog
 from egov_crawl.registry import load_registry
@@ -30,6 +28,7 @@ from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Agency, Finding
 from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from tests.fixtures.requirements import require_chromium
 from tests.report.chromium_view import open_pages
 
 pytestmark = pytest.mark.browser
@@ -38,15 +37,6 @@ SLUGS = ["revenue", "oae", "cgd"]
 HOSTILE_NAME = 'Revenue <script>window.pwned = 1</script> "quoted" & co'
 HOSTILE_SUMMARY = '<img src=x onerror="window.pwned = 2"> page title <b>bold</b>'
 HOSTILE_URLS = ["javascript:window.pwned=3", 'https://www.revenue.test/"><script>window.pwned=4</script>']
-
-
-def require_chromium() -> None:
-    try:
-        find_chromium()
-    except BrowserNotFound as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"browser tests must run in CI: {error}")
-        pytest.skip(f"no Chromium on this machine: {error}")
 
 
 def plant_markup(db_url: str, run_id: int) -> str:

@@ -27,9 +27,11 @@ def small_pool_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "POOL_BATCH_AGENCIES", 3)
 
 
-def scored_with(url: str, workers: int, caplog: pytest.LogCaptureFixture) -> list[engine.AgencyScore]:
+def scored_with(
+    url: str, workers: int, caplog: pytest.LogCaptureFixture, *, keep_findings: bool = True
+) -> list[engine.AgencyScore]:
     with caplog.at_level(logging.INFO, logger=engine.__name__):
-        results = engine.score_run(url, 1, as_of=AS_OF, workers=workers)
+        results = engine.score_run(url, 1, as_of=AS_OF, workers=workers, keep_findings=keep_findings)
     processes = "2 processes" if workers > 1 else "1 process)"
     assert any(processes in record.getMessage() for record in caplog.records), caplog.text  # the pool really ran
     caplog.clear()
@@ -45,6 +47,19 @@ def test_two_workers_store_what_one_process_stores(
     assert [s.agency_id for s in results] == sorted(scored.scores)  # agency order, as one process returns them
     assert {s.agency_id: s for s in results} == scored.scores  # every finding, evidence and aggregate alike
     assert stored(scored_copy) == once  # every finding and score row, replaced rather than added
+
+
+@pytest.mark.usefixtures("small_pool_batches")
+def test_scores_without_their_findings_store_the_same_rows(
+    scored: Scored, scored_copy: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What `rescore` and `run` ask for: the scores back without 81 finding objects each; the store is unchanged."""
+    once = stored(scored_copy)
+    for workers in (1, 2):
+        results = scored_with(scored_copy, workers, caplog, keep_findings=False)
+        assert {s.agency_id: s.result for s in results} == {a: s.result for a, s in scored.scores.items()}
+        assert all(s.findings == {} for s in results)
+        assert stored(scored_copy) == once
 
 
 @pytest.mark.usefixtures("small_pool_batches")
