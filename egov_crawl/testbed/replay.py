@@ -29,7 +29,7 @@ from egov_crawl.hostmap import HostMap, Target
 from egov_crawl.testbed.client import MappedClient
 from egov_crawl.testbed.pki import TestbedPKI, cert_plan
 from egov_crawl.testbed.replay_index import ArchivedResponse, WarcIndex, load_warcs
-from egov_crawl.testbed.runtime import LOOPBACK, _bound_port, _reserve_closed_port
+from egov_crawl.testbed.runtime import LOOPBACK, _reserve_closed_port, listen
 
 # Not replayed as recorded:
 # * hop-by-hop fields (RFC 9110 §7.6.1: Connection, Keep-Alive, Proxy-Connection, TE, Trailer, Upgrade) belong to
@@ -175,16 +175,9 @@ def start_replay(
     thread = threading.Thread(target=loop.run_forever, name="warc-replay", daemon=True)
     thread.start()
 
-    async def listen() -> tuple[int, int]:
-        await runner.setup()
-        http_site = web.TCPSite(runner, LOOPBACK, http_port, backlog=1024)
-        https_site = web.TCPSite(runner, LOOPBACK, https_port, ssl_context=pki.server_context(), backlog=1024)
-        await http_site.start()
-        await https_site.start()
-        return _bound_port(http_site), _bound_port(https_site)
-
     try:
-        bound_http, bound_https = asyncio.run_coroutine_threadsafe(listen(), loop).result(timeout=30)
+        listening = listen(runner, pki, http_port, https_port)
+        bound_http, bound_https = asyncio.run_coroutine_threadsafe(listening, loop).result(timeout=30)
     except BaseException:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)

@@ -185,21 +185,14 @@ def start_testbed(
     thread.start()
     ready.wait()
 
-    async def listen() -> tuple[int, int]:
-        await runner.setup()
-        http_site = web.TCPSite(runner, LOOPBACK, http_port, backlog=1024)
-        https_site = web.TCPSite(runner, LOOPBACK, https_port, ssl_context=pki.server_context(), backlog=1024)
-        await http_site.start()
-        await https_site.start()
-        return _bound_port(http_site), _bound_port(https_site)
-
     def shut_down() -> None:
         asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
 
     try:
-        bound_http, bound_https = asyncio.run_coroutine_threadsafe(listen(), loop).result(timeout=30)
+        listening = listen(runner, pki, http_port, https_port)
+        bound_http, bound_https = asyncio.run_coroutine_threadsafe(listening, loop).result(timeout=30)
     except BaseException:
         shut_down()
         raise
@@ -246,6 +239,16 @@ def start_testbed(
     temporary.write_text(json.dumps(running.state(), indent=1), encoding="utf-8")
     temporary.replace(state_path)  # atomic: readers never see a half-written state file
     return running
+
+
+async def listen(runner: web.AppRunner, pki: TestbedPKI, http_port: int, https_port: int) -> tuple[int, int]:
+    """Serve ``runner``'s app over HTTP and HTTPS (the PKI's SNI context) on loopback; the ports bound (0: any)."""
+    await runner.setup()
+    http_site = web.TCPSite(runner, LOOPBACK, http_port, backlog=1024)
+    https_site = web.TCPSite(runner, LOOPBACK, https_port, ssl_context=pki.server_context(), backlog=1024)
+    await http_site.start()
+    await https_site.start()
+    return _bound_port(http_site), _bound_port(https_site)
 
 
 def _bound_port(site: web.TCPSite) -> int:
