@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -88,16 +88,17 @@ def plan_jobs(
     agencies: Sequence[Agency],
     candidates: Mapping[str, dict[str, Any] | None],
     search_terms: dict[str, str] | None = None,
+    kinds: Collection[JobKind] = tuple(JOB_KINDS),
 ) -> list[Job]:
-    """Per agency: its pages, its journeys (e-services with steps), one site search. Agencies are interleaved
-    so that parallel contexts rarely hit the same site at once (politeness)."""
+    """Per agency: its pages, its journeys (e-services with steps), one site search (those of ``kinds``).
+    Agencies are interleaved so that parallel contexts rarely hit the same site at once (politeness)."""
     per_agency: list[list[Job]] = []
     for agency in agencies:
         jobs = [Job(agency, "page", t.url, target=t) for t in pages_for(agency, candidates.get(agency.id))]
         jobs += [Job(agency, "journey", s.url, service=s) for s in agency.eservices if s.steps]
         term = (search_terms or {}).get(agency.id) or agency.name.th or agency.name.display()
         jobs.append(Job(agency, "search", agency.homepage, term=term))
-        per_agency.append(jobs)
+        per_agency.append([job for job in jobs if job.kind in kinds])
     interleaved: list[Job] = []
     for i in range(max((len(j) for j in per_agency), default=0)):
         interleaved += [jobs[i] for jobs in per_agency if i < len(jobs)]
@@ -231,11 +232,13 @@ def browse(
     pages_per_context: int = 20,
     search_terms: dict[str, str] | None = None,
     crawl_sample: bool = True,
+    kinds: Collection[JobKind] = tuple(JOB_KINDS),
 ) -> BrowseSummary:
     """Browse ``agency_ids`` (None: the whole registry) into run ``run_id`` (None: newest, else a new one).
 
     Pages per agency: home page, declared e-services, a sample of the run's crawl (``sample.py``; left out with
-    ``crawl_sample=False``, which keeps what the home-page indicators, journeys and search need). Facts are
+    ``crawl_sample=False``, which keeps what the home-page indicators, journeys and search need); ``kinds``
+    leaves out journeys or searches (bench/browser.py compares pages alone with Lighthouse). Facts are
     written as each job ends. An agency whose home page stalls is not browsed (``skip.py``). ``evidence_dir``
     None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a SQLite database, else ``./evidence``.
     """
@@ -254,7 +257,7 @@ def browse(
         a.id: stalled for a in selected if (stalled := from_crawl(outcomes.get(a.id), a.homepage)) is not None
     }
     evidence = Evidence(default_evidence_dir(evidence_dir, db_url), run)
-    jobs = plan_jobs(selected, candidates, search_terms)
+    jobs = plan_jobs(selected, candidates, search_terms, kinds)
     summary = BrowseSummary(run_id=run, agencies=len(selected), jobs=len(jobs))
     errors: Counter[str] = Counter()
     emit = on_event or (lambda _event: None)
