@@ -247,7 +247,6 @@ def browse(
     sessions = session_factory(engine)
     with sessions.begin() as session:
         run = repository.run_to_collect_into(session, run_id, code_version=__version__)
-    with sessions.begin() as session:
         repository.sync_agencies(session, selected)
         candidates = {
             a.id: repository.crawl_sample_candidates(session, run, a.id) if crawl_sample else None for a in selected
