@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
+from egov_crawl.scoring.detections import main_language
 from egov_crawl.scoring.facts import PageFacts, SiteFacts, Source
-from egov_crawl.scoring.lexicon import Match, find, find_host, find_in_text, load_lexicon
+from egov_crawl.scoring.lexicon import Match, find, find_host, find_in_text, find_named, load_lexicon
 
 __all__ = [
     "Match",
@@ -69,8 +70,13 @@ def budget_note(site: SiteFacts) -> str | None:
     return None
 
 
-def absent(site: SiteFacts, what: str) -> Finding:
-    """FAIL with the evidence of a complete crawl, or NOT_OBSERVED when the budget cut it short."""
+def absent(site: SiteFacts, what: str, *, key: str | None = None) -> Finding:
+    """FAIL with the evidence of a complete crawl, or NOT_OBSERVED when the budget cut it short. With the lexicon
+    ``key``: a labelled link to the thing whose target failed is the evidence ("linked, but the target answers
+    404"), never "nothing named like …"."""
+    named = find_named(site, key) if key else None
+    if named is not None and named.broken:
+        return Finding.failed(match_evidence(named))
     note = budget_note(site)
     if note:
         return Finding.not_observed(f"{what} not found, but {note}")
@@ -78,10 +84,18 @@ def absent(site: SiteFacts, what: str) -> Finding:
     return Finding.failed(Evidence(f"{what} (searched {pages} pages of a complete crawl)", site.homepage))
 
 
+def languages_of(site: SiteFacts) -> tuple[str, ...]:
+    """The lexicon languages to quote in "nothing named like …": the site's own language first; an English site
+    is not told it lacks a Thai term."""
+    return ("en",) if main_language(site) == "en" else ("th", "en")
+
+
 def match_evidence(match: Match) -> Evidence:
-    data = {"keyword": match.term, "lang": match.lang, "field": match.field}
+    data: dict[str, object] = {"keyword": match.term, "lang": match.lang, "field": match.field}
     if match.on_page:
         data["on_page"] = match.on_page
+    if match.broken:
+        data["target_status"] = match.target_status
     return Evidence(match.summary(), match.url, data)
 
 
@@ -91,10 +105,13 @@ def presence(site: SiteFacts, key: str, *, text: bool = False) -> Finding:
     reason = content_unobserved(site)
     if reason:
         return Finding.not_observed(reason, site.homepage)
-    match = find(site, key) or (find_in_text(site, key) if text else None)
-    if match:
+    match = find(site, key) or (find_in_text(site, key) if text else None) or find_named(site, key)
+    if match and not match.broken:
         return Finding.passed(match_evidence(match))
-    return absent(site, f"no page or link named like {load_lexicon().describe(key)}")
+    if match:
+        # Named and linked, but the citizen cannot open it: a finding of its own, not "nothing named like …".
+        return Finding.failed(match_evidence(match))
+    return absent(site, f"no page or link named like {load_lexicon().describe(key, languages=languages_of(site))}")
 
 
 def parts(site: SiteFacts, key: str, names: Sequence[str], *, text: bool = False) -> Finding:
@@ -106,12 +123,13 @@ def parts(site: SiteFacts, key: str, names: Sequence[str], *, text: bool = False
     found = 0
     for name in names:
         part = f"{key}.{name}"
-        match = find(site, part) or (find_in_text(site, part) if text else None)
+        match = find(site, part) or (find_in_text(site, part) if text else None) or find_named(site, part)
         if match:
-            found += 1
+            found += 0 if match.broken else 1
             evidence.append(match_evidence(match))
         else:
-            evidence.append(Evidence(f"{name}: nothing named like {load_lexicon().describe(part, 3)}", site.homepage))
+            like = load_lexicon().describe(part, 3, languages=languages_of(site))
+            evidence.append(Evidence(f"{name}: nothing named like {like}", site.homepage))
     if found == 0 and budget_note(site):
         return Finding.not_observed(f"none of {', '.join(names)} found, but {budget_note(site)}")
     return Finding.graded(found / len(names), *evidence)

@@ -214,7 +214,7 @@ def accessibility_statement(site: SiteFacts) -> Finding:
         return Finding.not_observed(reason, site.homepage)
     match = find(site, "INF-17")
     if match is None:
-        return absent(site, "no accessibility statement")
+        return absent(site, "no accessibility statement", key="INF-17")
     page = page_of(site, match)
     conformance = find_in_text(site, "INF-17.conformance", urls={page.final_url or page.url}) if page else None
     if conformance:

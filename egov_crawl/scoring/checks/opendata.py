@@ -57,7 +57,7 @@ def datasets_published(site: SiteFacts) -> Finding:
         return Finding.not_observed(reason, site.homepage)
     page_evidence, links = _data_links(site)
     if page_evidence is None:
-        return absent(site, "no open-data page")
+        return absent(site, "no open-data page", key="OPN-15")
     if not links:
         return Finding.failed(page_evidence, Evidence("the open-data page links no data file"))
     data = {"count": len(links), "files": [link.target_url for link in links][:10]}

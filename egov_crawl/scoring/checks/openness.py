@@ -208,7 +208,7 @@ def _matched_page(site: SiteFacts, key: str, item: str, page_name: str) -> Findi
         return Finding.not_observed(reason, site.homepage)
     match = find(site, key)
     if match is None:
-        return absent(site, f"no {item}")
+        return absent(site, f"no {item}", key=key)
     page = page_of(site, match)
     if page is None:
         return Finding.graded(0.5, match_evidence(match), Evidence(f"the {page_name} page itself was not crawled"))
@@ -252,7 +252,7 @@ def news(site: SiteFacts) -> Finding:
         return Finding.not_observed(reason, site.homepage)
     match, urls = news_urls(site)
     if match is None:
-        return absent(site, "no news list")
+        return absent(site, "no news list", key="OPN-09")
     latest, on = latest_news_date(site, urls)
     feeds = sorted({f.get("url") for p in site.ok_pages for f in p.facts.get("feeds") or [] if f.get("url")})
     data: dict[str, object] = {

@@ -14,6 +14,7 @@ from egov_crawl.scoring.checks.common import (
     match_evidence,
     page_of,
 )
+from egov_crawl.scoring.detections import main_language, other_language, other_language_pages, page_language
 from egov_crawl.scoring.facts import SiteFacts, Source
 from egov_crawl.scoring.lexicon import find_host, find_in_text, fold, load_lexicon
 from egov_crawl.scoring.model import Evidence, Finding
@@ -165,7 +166,7 @@ def contact_details(site: SiteFacts) -> Finding:
     phones: set[str] = set()
     emails: set[str] = set()
     address: str | None = None
-    address_words = [t for t, _ in load_lexicon().terms_of("SRV-01.address")]
+    address_words = [t.text for t in load_lexicon().terms_of("SRV-01.address")]
     for page in pages:
         contacts = page.facts.get("contacts") or {}
         phones |= set(contacts.get("phones") or [])
@@ -197,7 +198,7 @@ def complaint_channel(site: SiteFacts) -> Finding:
         return Finding.not_observed(reason, site.homepage)
     match = find(site, "SRV-02")
     if match is None:
-        return absent(site, "no complaint or feedback channel")
+        return absent(site, "no complaint or feedback channel", key="SRV-02")
     page = page_of(site, match)
     page_urls = {page.url, page.final_url} if page else set()
     forms = [f for f in site.forms if f.page_url in page_urls and _free_text(f.fields)]
@@ -224,7 +225,7 @@ def faq(site: SiteFacts) -> Finding:
         return Finding.not_observed(reason, site.homepage)
     match = find(site, "SRV-03")
     if match is None:
-        return absent(site, "no FAQ or Q&A page")
+        return absent(site, "no FAQ or Q&A page", key="SRV-03")
     if page_of(site, match) is None:
         return Finding.graded(0.5, match_evidence(match), Evidence("linked, but the page was not crawled"))
     return Finding.passed(match_evidence(match))
@@ -352,29 +353,31 @@ def social_media(site: SiteFacts) -> Finding:
     return absent(site, "no social-media account linked")
 
 
-@check("SRV-16", "english-content", "Content in another language (English)")
-def english_content(site: SiteFacts) -> Finding:
-    """What: A language switch leading to English pages (hreflang, /en/ pages, an 'English' link).
+@check("SRV-16", "other-language-content", "Content in another language")
+def other_language_content(site: SiteFacts) -> Finding:
+    """What: Pages in a language other than the site's main one (English on a Thai site, Thai or Spanish on an
+    English one), reached through a language switch (hreflang, /en/ pages, an "English"/"EN" link or flag).
     Why: LOSI #212, UN #015, Thai Website Standard: foreign residents and businesses use government sites too.
-    Evidence: the English pages reached (lang="en" or mostly Latin text) and the link to them.
-    Outcomes: PASS when an English page was reached; PARTIAL 0.5 for a link or translation widget only; FAIL when
-    a complete crawl found neither; NOT_OBSERVED when the crawl could not tell.
+    Evidence: the pages reached whose content (its script, not its lang attribute) is in another language than
+    the home page's, and the link to them.
+    Outcomes: PASS when such a page was reached; PARTIAL 0.5 for a language link only; FAIL when a complete crawl
+    found neither; NOT_OBSERVED when the crawl could not tell.
     """
     reason = content_unobserved(site)
     if reason:
         return Finding.not_observed(reason, site.homepage)
-    english = [p for p in site.ok_pages if (p.lang or "").lower().startswith("en")]
-    if english:
-        url = english[0].final_url or english[0].url
-        return Finding.passed(Evidence(f"{len(english)} English pages reached", url, {"pages": len(english)}))
-    alternates = [
-        a for p in site.ok_pages for a in p.facts.get("hreflang") or [] if str(a.get("hreflang", "")).startswith("en")
-    ]
-    match = find(site, "SRV-16")
-    if alternates or match:
-        link: str | None = str(alternates[0].get("url")) if alternates else match.url if match else None
-        return Finding.graded(0.5, Evidence("an English version is linked but no English page was reached", link))
-    return absent(site, "no English version")
+    main = main_language(site)
+    pages = other_language_pages(site)
+    if pages:
+        url = pages[0].final_url or pages[0].url
+        languages = sorted({page_language(p) or "" for p in pages})
+        summary = f"{len(pages)} pages in {', '.join(languages)} reached (the site's main language is {main})"
+        return Finding.passed(Evidence(summary, url, {"pages": len(pages), "languages": languages, "main": main}))
+    link = other_language(site)
+    if link is not None:
+        summary = f"a {link.term} version is linked ({link.snippet}), but no page in it was reached"
+        return Finding.graded(0.5, Evidence(summary, link.url, {"main": main}))
+    return absent(site, f"no version in a language other than {main or 'the main one'}")
 
 
 @check("SRV-17", "mobile-app", "Mobile app for services")
