@@ -336,10 +336,17 @@ def region_of(element: Any) -> str | None:
     return None
 
 
+# Browsers ignore </body> and </html> (HTML's "after body" modes put what follows back in the body); libxml2
+# stops reading there. A real home page captured behind a proxy's error page (www.pcd.go.th: an nginx "502 Bad
+# Gateway" document, then the whole site) would lose everything after the first </html>.
+_BODY_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+
+
 def _parse(text: str) -> Any:
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages): the bytes are already decoded.
     if text.lstrip().startswith("<?xml"):
         text = _XML_DECLARATION.sub("", text, count=1)
+    text = _BODY_END_TAGS.sub("", text)
     try:
         root = lxml.etree.fromstring(text, _PARSER)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
