@@ -439,7 +439,12 @@ def test_kill_9_then_resume_fetches_the_rest_without_duplicates(tmp_path: Path) 
 
 def test_incremental_run_sends_conditional_requests_and_reuses_unchanged_pages(tmp_path: Path) -> None:
     etagged = {
-        "/": Reply(body=html("กรมธีตา", [("/a", "ก"), ("/b", "ข")]), headers={"ETag": '"home-1"'}),
+        "/": Reply(
+            body=html(
+                "กรมธีตา", [("/a", "ก"), ("/b", "ข")], main='<article><h2>ข่าว</h2><a href="/c">อ่านต่อ</a></article>'
+            ),
+            headers={"ETag": '"home-1"'},
+        ),
         "/a": Reply(body=html("หน้า ก", [("/c", "ค")]), headers={"ETag": '"a-1"'}),
         "/b": Reply(body=html("หน้า ข"), headers={"Last-Modified": "Mon, 06 Jan 2025 00:00:00 GMT"}),
         "/c": Reply(body=html("หน้า ค")),
@@ -468,13 +473,18 @@ def test_incremental_run_sends_conditional_requests_and_reuses_unchanged_pages(t
     with session(db) as s:
         pages = s.scalars(select(Page).join(SiteCrawl).where(SiteCrawl.run_id == second.run_id)).all()
         by_path = {p.url.removeprefix("http://www.theta.test"): p for p in pages}
-        home_links = s.scalars(select(Link.target_url).where(Link.page_id == by_path["/"].id)).all()
+        home_links = s.execute(select(Link.target_url, Link.context).where(Link.page_id == by_path["/"].id)).all()
     assert set(by_path) == {"/", "/a", "/b", "/c"}
     assert by_path["/"].facts["not_modified"]["status"] == 304
     assert by_path["/"].title == "กรมธีตา" and by_path["/"].status == 200
     assert by_path["/b"].facts["not_modified"]["status"] == 304
     assert "not_modified" not in by_path["/c"].facts  # no validator: fetched again in full
-    assert sorted(home_links) == ["http://www.theta.test/a", "http://www.theta.test/b"]
+    # Copied from the first run with the unchanged page, context included.
+    assert sorted(home_links) == [
+        ("http://www.theta.test/a", None),
+        ("http://www.theta.test/b", None),
+        ("http://www.theta.test/c", "article"),
+    ]
     conditional_hits = [h for h in sites.hits if "If-None-Match" in h.headers or "If-Modified-Since" in h.headers]
     assert {h.path for h in conditional_hits} == {"/", "/a", "/b"}
 
