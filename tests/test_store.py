@@ -8,8 +8,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 
+from egov_crawl.scoring.facts import load_site_facts
 from egov_crawl.store import db as store_db
-from egov_crawl.store.models import Agency, Page, Run, SiteCrawl
+from egov_crawl.store.models import Agency, Link, Page, Run, SiteCrawl
 
 EXPECTED_TABLES = {
     "agency",
@@ -45,20 +46,27 @@ def _roundtrip(engine: Engine) -> None:
         crawl = SiteCrawl(run_id=run.id, agency_id="revenue", stats={"pages": 1})
         session.add(crawl)
         session.flush()
-        session.add(
-            Page(
-                site_crawl_id=crawl.id,
-                url="https://www.revenue.test/",
-                status=200,
-                title="หน้าแรก",
-                facts={"headings": ["ยินดีต้อนรับ"], "thai_share": 0.93},
-            )
+        home = Page(
+            site_crawl_id=crawl.id,
+            url="https://www.revenue.test/",
+            status=200,
+            title="หน้าแรก",
+            facts={"headings": ["ยินดีต้อนรับ"], "thai_share": 0.93},
         )
+        session.add(home)
+        session.flush()
+        session.add(
+            Link(page_id=home.id, target_url="https://www.revenue.test/n/1", anchor_text="ข่าว", region="main",
+                 internal=True, context="article")
+        )  # fmt: skip
+        run_id = run.id
     with store_db.session_factory(engine)() as session:
         page = session.scalars(select(Page)).one()
         assert page.title == "หน้าแรก"
         assert page.facts["headings"] == ["ยินดีต้อนรับ"]
         assert page.site_crawl.run.options == {"max_pages": 5}
+        links = load_site_facts(session, run_id, "revenue").links
+        assert [(link.target_url, link.context) for link in links] == [("https://www.revenue.test/n/1", "article")]
 
 
 def test_fresh_sqlite_file_is_upgraded_on_first_use(tmp_path: Path) -> None:

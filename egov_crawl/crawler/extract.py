@@ -15,21 +15,30 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.etree
 from w3lib.url import safe_url_string
 
 from egov_crawl import thai
+from egov_crawl.crawler import contacts, labels
 from egov_crawl.crawler.charset import Decoded, decode_html
+from egov_crawl.crawler.context import ContextFinder, article_signals
 
 # Bounds that keep one pathological page from filling the store.
+# When one is reached, page facts say so (``truncated``), so a check can tell "not on the page" from "not kept".
+# TEXT_CAPS cover the longest texts of the 16 Thai home pages of 2018 measured for them: www.onec.go.th's
+# 15,679 characters in all (www.forest.go.th, 200 KB of HTML, has 12,891), 4,657 in its header and nav regions,
+# 1,218 in www.pea.co.th's footer.
 MAX_LINKS = 1000
 MAX_HEADINGS = 100
 MAX_SCRIPTS = 60
 MAX_DATES = 50
 MAX_MIXED = 20
-TEXT_CAPS = {"all": 8000, "header": 1000, "nav": 2000, "footer": 2000}
+MAX_SCRIPT_LINKS = 100
+MAX_LANGUAGE_LINKS = 10
+MAX_SOCIAL_EMBEDS = 20
+TEXT_CAPS = {"all": 40000, "header": 6000, "nav": 6000, "footer": 4000}
 
 # File formats citizens download (open-format checks count them; INF-34 "HTML first" counts PDFs).
 DOCUMENT_EXTENSIONS: dict[str, str] = {
@@ -188,16 +197,24 @@ BLOCK_TAGS = (
     "a",
     "img",
 )
+# Elements whose onclick is not navigation a reader sees as a link (form controls, the page itself).
+_NOT_SCRIPT_LINKS = frozenset({"a", "area", "input", "button", "select", "textarea", "option", "form", "body", "html"})
+_MAX_CONTROL_LABEL = 200
 _FEED_PATH = re.compile(r"(?:/feed/?$|/rss(?:\.xml)?/?$|\.rss$|/atom(?:\.xml)?$)", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# ``</html>`` with more markup after it (not just white space and comments).
+_HTML_END = re.compile(r"</html\s*>\s*(?:<!--.*?-->\s*)*<[a-zA-Z!]", re.IGNORECASE | re.DOTALL)
+_BODY_OR_HTML_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_REFRESH = re.compile(r"^\s*(\d+(?:\.\d*)?)?\s*[;,]?\s*(?:url\s*=\s*)?(['\"]?)(.*?)\2\s*$", re.IGNORECASE)
 
 
 @dataclass
 class LinkFact:
     url: str
-    text: str
+    text: str  # the label a reader sees (labels.link_label); empty when the link has none
     region: str | None
     internal: bool
+    context: str | None = None  # "article" inside an article or a news listing (context.py), else None
 
 
 @dataclass
@@ -320,33 +337,62 @@ def region_of(element: Any) -> str | None:
     """The page region (nav, header, main, footer, aside) of the nearest landmark ancestor, if any."""
     node = element.getparent()
     while node is not None:
-        tag = node.tag
-        if isinstance(tag, str):
-            if tag in REGION_TAGS:
-                return REGION_TAGS[tag]
-            role = node.get("role")
-            if role and role in REGION_ROLES:
-                return REGION_ROLES[role]
-            words = f"{node.get('id') or ''} {node.get('class') or ''}"
-            if words.strip():
-                for word in _WORD_SPLIT.split(words.lower()):
-                    if word in REGION_WORDS:
-                        return REGION_WORDS[word]
+        region = _landmark(node)
+        if region is not None:
+            return region
         node = node.getparent()
     return None
 
 
-# Browsers ignore </body> and </html> (HTML's "after body" modes put what follows back in the body); libxml2
-# stops reading there. A real home page captured behind a proxy's error page (www.pcd.go.th: an nginx "502 Bad
-# Gateway" document, then the whole site) would lose everything after the first </html>.
-_BODY_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+def _landmark(node: Any) -> str | None:
+    """The region an element itself is a landmark of, if it is one."""
+    tag = node.tag
+    if isinstance(tag, str):
+        if tag in REGION_TAGS:
+            return REGION_TAGS[tag]
+        role = node.get("role")
+        if role and role in REGION_ROLES:
+            return REGION_ROLES[role]
+        words = f"{node.get('id') or ''} {node.get('class') or ''}"
+        if words.strip():
+            for word in _WORD_SPLIT.split(words.lower()):
+                if word in REGION_WORDS:
+                    return REGION_WORDS[word]
+    return None
+
+
+class _Regions:
+    """region_of for many elements of one page: each ancestor is judged once (links share their ancestors)."""
+
+    def __init__(self) -> None:
+        self._at: dict[Any, str | None] = {}
+
+    def of(self, element: Any) -> str | None:
+        path: list[Any] = []
+        node = element.getparent()
+        region: str | None = None
+        while node is not None:
+            if node in self._at:
+                region = self._at[node]
+                break
+            path.append(node)
+            region = _landmark(node)
+            if region is not None:
+                break
+            node = node.getparent()
+        for visited in path:
+            self._at[visited] = region
+        return region
 
 
 def _parse(text: str) -> Any:
     # lxml refuses str input that carries an XML encoding declaration (XHTML pages): the bytes are already decoded.
     if text.lstrip().startswith("<?xml"):
         text = _XML_DECLARATION.sub("", text, count=1)
-    text = _BODY_END_TAGS.sub("", text)
+    # libxml2 drops everything after ``</html>``, where browsers carry on reading into the body: a capture of
+    # www.pcd.go.th has an nginx error page, then the real home page (0 links read instead of 102).
+    if _HTML_END.search(text) is not None:
+        text = _BODY_OR_HTML_END.sub("", text)
     try:
         root = lxml.etree.fromstring(text, _PARSER)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError):
@@ -361,6 +407,27 @@ def _parse_errors() -> dict[str, Any] | None:
     if not errors:
         return None
     return {"count": len(errors), "first": [f"{e.line}: {e.message}"[:120] for e in errors[:MAX_PARSE_ERRORS_KEPT]]}
+
+
+# A page with fewer letters than this and no link of its own is a door, not content (crawler/refresh.py).
+MIN_CONTENT_TEXT = 200
+
+
+def page_has_content(body: bytes, *, url: str, content_type: str | None) -> bool:
+    """Whether a page shows a reader something besides its meta refresh: a link, or some text."""
+    root = _parse(decode_html(body, content_type).text)
+    if root is None:
+        return False
+    for anchor in root.iter("a", "area"):
+        href = (anchor.get("href") or "").strip()
+        if href and clean_url(url, href) is not None:
+            return True
+    page = root.find("body")
+    if page is None:
+        return False
+    for element in list(page.iter("script", "style", "noscript", "template")):
+        element.clear(keep_tail=True)
+    return len(_text(page)) >= MIN_CONTENT_TEXT
 
 
 def extract_page(body: bytes, *, url: str, content_type: str | None, own_hosts: frozenset[str]) -> PageExtract:
@@ -393,6 +460,7 @@ class _Extractor:
         self.facts = self.out.facts
         self._origin = ""
         self._origin_for = ""
+        self.truncated: dict[str, Any] = {"headings": False, "text": False, "text_regions": [], "links": False}
 
     def _url(self, href: str) -> str | None:
         if self._origin_for != self.base:
@@ -418,6 +486,8 @@ class _Extractor:
         self._subresources()
         self._headings()
         self._text()
+        self.facts["article"] = article_signals(root, self.facts["jsonld_types"], self.facts["open_graph"])
+        self.facts["truncated"] = self.truncated
         return self.out
 
     # --- <head> ------------------------------------------------------------------------------------------
@@ -535,32 +605,22 @@ class _Extractor:
     def _links(self) -> None:
         out, facts = self.out, self.facts
         seen: set[tuple[str, str, str | None]] = set()
-        emails: list[str] = []
-        phones: list[str] = []
+        emails: dict[str, str] = {}  # address → where it came from: mailto | cloudflare | text
+        phones: dict[str, str] = {}  # number → tel | text
         social: dict[str, str] = {}
         documents: dict[str, DocumentRef] = {}
         counts = {"internal": 0, "external": 0, "document": 0}
-        for anchor in self.root.iter("a", "area"):
-            href = anchor.get("href")
-            if not href:
-                continue
-            href = href.strip()
-            lowered = href[:7].lower()
-            if lowered.startswith("mailto:"):
-                address = href[7:].split("?", 1)[0].strip()
-                if address and address not in emails:
-                    emails.append(address)
-                continue
-            if lowered.startswith("tel:"):
-                number = thai.thai_digits_to_ascii(href[4:].strip())
-                if number and number not in phones:
-                    phones.append(number)
-                continue
-            target = self._url(href)
-            if target is None:
-                continue
-            text = _anchor_text(anchor)
-            region = region_of(anchor)
+        script_links: list[dict[str, Any]] = []
+        script_seen: set[tuple[str, str | None]] = set()
+        script_total = 0
+        resolved = 0
+        language: list[dict[str, Any]] = []
+        contexts = ContextFinder()
+        regions = _Regions()
+        self._cloudflare_emails(emails)
+
+        def add_link(target: str, text: str, element: Any) -> LinkFact | None:
+            region = regions.of(element)
             host = host_of(target)
             internal = host in self.own_hosts
             fmt = document_format(target)
@@ -572,18 +632,143 @@ class _Extractor:
                 social[platform] = target
             key = (target, text, region)
             if key in seen or len(out.links) >= MAX_LINKS:
-                continue
+                if len(out.links) >= MAX_LINKS:
+                    self.truncated["links"] = True
+                return None
             seen.add(key)
             counts["internal" if internal else "external"] += 1
-            out.links.append(LinkFact(target, text, region, internal))
+            link = LinkFact(target, text, region, internal, contexts.context_of(element))
+            out.links.append(link)
+            return link
+
+        def add_script_link(text: str, element: Any, how: str) -> None:
+            nonlocal script_total
+            region = regions.of(element)
+            if not text or (text, region) in script_seen:
+                return
+            script_seen.add((text, region))
+            script_total += 1
+            if len(script_links) < MAX_SCRIPT_LINKS:
+                script_links.append({"label": text, "region": region, "how": how})
+            lang = labels.language_of_label(text)
+            if lang:
+                language.append({"lang": lang, "url": None, "label": text, "how": "label"})
+
+        for anchor in self.root.iter("a", "area"):
+            href = (anchor.get("href") or "").strip()
+            lowered = href[:11].lower()
+            if lowered.startswith("mailto:"):
+                address = href[7:].split("?", 1)[0].strip()
+                if address:
+                    emails.setdefault(address, "mailto")
+                continue
+            if lowered.startswith("tel:"):
+                number = contacts.national_number(thai.thai_digits_to_ascii(href[4:].strip()))
+                if number:
+                    phones.setdefault(number, "tel")
+                continue
+            if contacts.CLOUDFLARE_PATH in href:
+                continue  # an obfuscated e-mail address, decoded by _cloudflare_emails
+            script = lowered.startswith("javascript:")
+            target = None if script else self._url(href) if href else None
+            if target is None:
+                # No URL of its own: a script link or a menu opener (href="#"), or an in-page anchor.
+                code = href[11:] if script else anchor.get("onclick")
+                written = labels.handler_url(code)
+                target = self._url(written) if written else None
+                if target is None:
+                    if script or href in ("", "#", "#!") or anchor.get("onclick"):
+                        how = "javascript" if script else "onclick" if anchor.get("onclick") else "hash"
+                        add_script_link(labels.link_label(anchor), anchor, how)
+                    continue
+                resolved += 1
+            text = labels.link_label(anchor)
+            link = add_link(target, text, anchor)
+            if link is not None:
+                self._language_link(link, anchor, language)
+        # Other clickable elements (<li onclick>, <img onclick>, <div onclick>): a link when the handler names
+        # a URL, else a script link when it has a label. Form controls are left to the forms.
+        for element in self.root.iterfind(".//*[@onclick]"):
+            if element.tag in _NOT_SCRIPT_LINKS:
+                continue
+            text = labels.link_label(element)
+            if len(text) > _MAX_CONTROL_LABEL:
+                continue  # a container with a handler, not one control
+            written = labels.handler_url(element.get("onclick"))
+            target = self._url(written) if written else None
+            if target is None:
+                add_script_link(text, element, "onclick")
+                continue
+            resolved += 1
+            link = add_link(target, text, element)
+            if link is not None:
+                self._language_link(link, element, language)
+        self._meta_refresh_link(add_link)
         out.documents = list(documents.values())
-        facts["contacts"] = {"emails": emails[:20], "phones": phones[:20]}
+        facts["contacts"] = {"emails": list(emails)[:20], "phones": list(phones)[:20]}
+        facts["contacts"]["emails_from"] = {address: emails[address] for address in facts["contacts"]["emails"]}
+        facts["contacts"]["phones_from"] = {number: phones[number] for number in facts["contacts"]["phones"]}
         facts["social"] = social
         facts["link_counts"] = counts
+        facts["script_links"] = script_links
+        facts["script_links_count"] = script_total
+        facts["script_links_resolved"] = resolved
+        self._language_alternates(language)
+        facts["language_links"] = _unique_language_links(language)
         # Feeds linked from the body (OPN-09 "/feed", "/rss"), besides <link rel=alternate>.
         body_feeds = [link.url for link in out.links if link.internal and _FEED_PATH.search(link.url)]
         if body_feeds:
             facts["feed_links"] = sorted(set(body_feeds))[:10]
+
+    def _cloudflare_emails(self, emails: dict[str, str]) -> None:
+        """Cloudflare's e-mail obfuscation shows "[email protected]" until a script decodes it: decode it here,
+        in the tree too, so the text and the link labels read as a browser shows them (www.forest.go.th)."""
+        for element in self.root.iterfind(".//*[@data-cfemail]"):
+            address = contacts.cloudflare_email(element.get("data-cfemail") or "")
+            if address:
+                emails.setdefault(address, "cloudflare")
+                for child in list(element):
+                    element.remove(child)
+                element.text = address
+        for anchor in self.root.iter("a"):
+            href = anchor.get("href") or ""
+            if contacts.CLOUDFLARE_PATH in href and "#" in href:
+                address = contacts.cloudflare_email(href.rsplit("#", 1)[1])
+                if address:
+                    emails.setdefault(address, "cloudflare")
+
+    def _meta_refresh_link(self, add_link: Any) -> None:
+        """A meta refresh the crawler did not follow as a redirect (a splash page, or a delayed refresh on a page
+        with content: crawler/refresh.py) is a link like any other, so the crawl goes on to its target."""
+        refresh = self.facts.get("meta_refresh")
+        if not refresh:
+            return
+        found = _REFRESH.match(refresh)
+        if found is None or not found.group(3):
+            return
+        target = self._url(found.group(3))
+        if target is None or target == self.url:
+            return
+        self.facts["meta_refresh_link"] = {"url": target, "delay": float(found.group(1) or 0)}
+        add_link(target, "", self.root)
+
+    def _language_link(self, link: LinkFact, element: Any, found: list[dict[str, Any]]) -> None:
+        """A link to a language version: by its label, a flag image, ``hreflang``, or (own hosts only) its URL."""
+        lang, how = labels.language_of_label(link.text), "label"
+        if lang is None and len(link.text) <= labels.MAX_LANGUAGE_LABEL:  # a flag has no text or a short one
+            lang, how = labels.language_of_flag(element), "flag"
+        if lang is None and element.get("hreflang"):
+            lang, how = labels.normalise_language_tag(element.get("hreflang") or ""), "hreflang"
+        if lang is None and link.internal and labels.may_name_language(link.url):
+            lang, how = labels.language_of_url(link.url), "path"
+        if lang is not None:
+            found.append({"lang": lang, "url": link.url, "label": link.text, "how": how})
+
+    def _language_alternates(self, found: list[dict[str, Any]]) -> None:
+        for alternate in self.facts.get("hreflang") or []:
+            lang = labels.normalise_language_tag(alternate["hreflang"])
+            if lang and lang != "x":
+                found.append({"lang": lang, "url": alternate["url"], "label": "", "how": "hreflang"})
 
     # --- forms -------------------------------------------------------------------------------------------
     def _forms(self) -> None:
@@ -721,6 +906,7 @@ class _Extractor:
         images = missing_alt = empty_alt = 0
         mixed: list[str] = []
         iframes: list[str] = []
+        embeds: list[dict[str, Any]] = []
         for element in self.root.iter("img", "script", "iframe", "link", "source", "video", "audio", "embed", "object"):
             tag = element.tag
             if tag == "img":
@@ -741,18 +927,39 @@ class _Extractor:
                 target = self._url(src)
                 if target and len(iframes) < 20:
                     iframes.append(target)
+                embed = social_embed(target) if target else None
+                if embed is not None and len(embeds) < MAX_SOCIAL_EMBEDS:
+                    embeds.append({**embed, "how": "iframe"})
             # Mixed content (W3C Mixed Content §3): an http:// sub-resource on an https:// page.
             if self.https and len(mixed) < MAX_MIXED and src.strip().lower().startswith("http://"):
                 mixed.append(src.strip())
         self.facts["images"] = {"count": images, "missing_alt": missing_alt, "empty_alt": empty_alt}
         self.facts["iframes"] = iframes
         self.facts["mixed_content"] = mixed
+        self._widget_embeds(embeds)
+        social = self.facts["social"]
+        for embed in embeds:
+            social.setdefault(embed["platform"], embed["account"] or embed["url"])
+        self.facts["social_embeds"] = embeds
+
+    def _widget_embeds(self, embeds: list[dict[str, Any]]) -> None:
+        """Embeds that a platform's script draws into a placeholder: Facebook's ``<div class="fb-page"
+        data-href>``, X's ``<a class="twitter-timeline" href>``, Instagram's ``blockquote.instagram-media``."""
+        for element in _WIDGET_CANDIDATES(self.root):
+            classes = (element.get("class") or "").split()
+            platform = next((_WIDGET_CLASSES[c] for c in classes if c in _WIDGET_CLASSES), None)
+            if platform is None or len(embeds) >= MAX_SOCIAL_EMBEDS:
+                continue
+            written = element.get("data-href") or element.get("href") or element.get("data-instgrm-permalink")
+            account = self._url(written) if written else None
+            embeds.append({"platform": platform, "url": account, "account": account, "how": "widget"})
 
     # --- headings and text -------------------------------------------------------------------------------
     def _headings(self) -> None:
         headings: list[dict[str, Any]] = []
         for element in self.root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
             if len(headings) >= MAX_HEADINGS:
+                self.truncated["headings"] = True
                 break
             text = _text(element)
             if text:
@@ -774,8 +981,12 @@ class _Extractor:
             element.tail = " " + element.tail if element.tail else " "
         text = _text(body)
         self.facts["text_length"] = len(text)
-        self.facts["thai_share"] = _round(thai.thai_share(text))
+        share = thai.thai_share(text)
+        self.facts["thai_share"] = _round(share)
+        self.facts["content_lang"] = content_language(text, share)
+        self._text_contacts(text)
         texts: dict[str, str] = {"all": text[: TEXT_CAPS["all"]]}
+        truncated = ["all"] if len(text) > TEXT_CAPS["all"] else []
         for region in ("header", "nav", "footer"):
             pieces: list[str] = []
             for element in _landmarks(body, region):
@@ -783,8 +994,13 @@ class _Extractor:
                 if piece:
                     pieces.append(piece)
             if pieces:
-                texts[region] = " ".join(pieces)[: TEXT_CAPS[region]]
+                joined = " ".join(pieces)
+                if len(joined) > TEXT_CAPS[region]:
+                    truncated.append(region)
+                texts[region] = joined[: TEXT_CAPS[region]]
         self.facts["text"] = texts
+        self.truncated["text"] = bool(truncated)
+        self.truncated["text_regions"] = truncated
         dates = thai.find_dates(text, limit=MAX_DATES)
         self.facts["dates"] = [found.to_json() for found in dates]
         self.facts["latest_date"] = max((found.value for found in dates), default=None)
@@ -793,6 +1009,77 @@ class _Extractor:
         self.facts["time_elements"] = [
             (element.get("datetime") or "").strip()[:40] for element in root.iter("time") if element.get("datetime")
         ][:20]
+
+    def _text_contacts(self, text: str) -> None:
+        """Numbers and addresses written in the text, after those of tel:/mailto: links (which keep their
+        source when the text shows them too)."""
+        found = self.facts["contacts"]
+        phones_from, emails_from = found["phones_from"], found["emails_from"]
+        for number in contacts.phones_in_text(text):
+            if number not in phones_from and len(found["phones"]) < 20:
+                found["phones"].append(number)
+                phones_from[number] = "text"
+        for address in contacts.emails_in_text(text):
+            if address not in emails_from and len(found["emails"]) < 20:
+                found["emails"].append(address)
+                emails_from[address] = "text"
+
+
+# Thresholds on the share of letters in Thai script (thai.thai_share). A Thai page keeps English menu items,
+# names and acronyms (measured on 14 Thai home pages of 2018: 0.79 to 0.97); an English page may keep the
+# agency's Thai name (mahidol.ac.th's English home page: 0.0).
+THAI_PAGE_SHARE = 0.5
+ENGLISH_PAGE_SHARE = 0.1
+MIN_LETTERS_FOR_LANGUAGE = 40
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def content_language(text: str, share: float | None) -> str | None:
+    """The language ("th" or "en") by the script of the page's visible text, whatever its ``lang`` attribute
+    says (three Thai pages of 2018 say lang="en"); None when there is too little text or the page mixes both."""
+    if share is None or len(_NOT_LETTERS.sub("", text[:4000])) < MIN_LETTERS_FOR_LANGUAGE:
+        return None
+    if share >= THAI_PAGE_SHARE:
+        return "th"
+    if share <= ENGLISH_PAGE_SHARE:
+        return "en"
+    return None
+
+
+# Social media embedded in a page (an iframe of the platform's plugin), by URL.
+_EMBEDS = (
+    ("facebook", re.compile(r"^https?://(?:[\w-]+\.)?facebook\.com/(?:plugins|v[\d.]+/plugins)/")),
+    ("youtube", re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/")),
+    ("x", re.compile(r"^https?://(?:platform\.twitter\.com/|(?:www\.)?(?:twitter|x)\.com/.+/(?:timeline|embed))")),
+    ("x", re.compile(r"^https?://(?:syndication\.twitter\.com|twitframe\.com)/")),
+    ("line", re.compile(r"^https?://(?:[\w-]+\.)?line\.me/")),
+    ("instagram", re.compile(r"^https?://(?:www\.)?instagram\.com/.+/embed")),
+    ("tiktok", re.compile(r"^https?://(?:www\.)?tiktok\.com/embed")),
+)
+_WIDGET_CANDIDATES = lxml.etree.XPath(
+    "//*[contains(@class, 'fb-') or contains(@class, 'twitter-') or contains(@class, 'instagram-media')]"
+)
+_WIDGET_CLASSES = {
+    "fb-page": "facebook",
+    "fb-like": "facebook",
+    "fb-post": "facebook",
+    "fb-video": "facebook",
+    "twitter-timeline": "x",
+    "twitter-tweet": "x",
+    "instagram-media": "instagram",
+}
+
+
+def social_embed(url: str) -> dict[str, Any] | None:
+    """{platform, url, account} for an embedded social media plugin; ``account`` is the page it shows when the
+    plugin's URL names it (Facebook's ``?href=``), else None."""
+    for platform, pattern in _EMBEDS:
+        if pattern.match(url):
+            query = parse_qs(urlsplit(url).query)
+            hrefs = query.get("href")
+            account = hrefs[0] if hrefs else None
+            return {"platform": platform, "url": url, "account": account}
+    return None
 
 
 def _landmarks(body: Any, region: str) -> list[Any]:
@@ -812,19 +1099,11 @@ def _landmarks(body: Any, region: str) -> list[Any]:
     return candidates[:3]
 
 
-def _anchor_text(anchor: Any) -> str:
-    text = _text(anchor)
-    if text:
-        return text[:300]
-    for attribute in ("aria-label", "title"):
-        value = anchor.get(attribute)
-        if value and value.strip():
-            return thai.normalize(value)[:300]
-    for image in anchor.iter("img"):
-        alt = image.get("alt")
-        if alt and alt.strip():
-            return thai.normalize(alt)[:300]
-    return ""
+def _unique_language_links(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    unique: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for entry in found:
+        unique.setdefault((entry["lang"], entry["url"]), entry)
+    return list(unique.values())[:MAX_LANGUAGE_LINKS]
 
 
 def _collect_types(data: Any, types: list[str]) -> None:

@@ -191,6 +191,7 @@ class StorePipeline:
                     "anchor_text": link.text or None,
                     "region": link.region,
                     "internal": link.internal,
+                    "context": link.context,
                 }
                 for link in page.links
             )

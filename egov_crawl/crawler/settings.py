@@ -126,6 +126,11 @@ DOWNLOADER_MIDDLEWARES = {
     "egov_crawl.crawler.middlewares.RecordingRobotsTxtMiddleware": 100,
     # Not in Scrapy: refuse URLs naming private IP addresses (only active without a host map).
     "egov_crawl.crawler.middlewares.PublicAddressMiddleware": 50,
+    # Scrapy's meta refresh handling replaced (same priority, 580) by one that keeps splash pages and delayed
+    # refreshes as pages (their target becomes a link) and redirects only at an immediate refresh on an
+    # empty page.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "egov_crawl.crawler.refresh.SplashAwareMetaRefreshMiddleware": 580,
     # Not in Scrapy: a redirect to an already-fetched page is recorded, not followed (no double download).
     "egov_crawl.crawler.middlewares.RedirectOnceMiddleware": 650,
     # Not in Scrapy: honour Retry-After on 429/503 by slowing the host's slot before the retry.

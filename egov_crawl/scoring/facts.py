@@ -73,6 +73,7 @@ class LinkFacts(NamedTuple):
     region: str | None
     internal: bool
     status: int | None
+    context: str | None = None  # "article": in an article or a news listing (crawler/context.py)
 
     @property
     def broken(self) -> bool:
@@ -235,7 +236,9 @@ def load_sites(session: Session, run_id: int, agency_ids: list[str], *, as_of: d
         repository.page_rows(session, crawl_ids),
         lambda r: PageFacts(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or {}),
     )
-    links = _grouped(repository.link_rows(session, crawl_ids), lambda r: LinkFacts(r[1], r[2], r[3], r[4], r[5], r[6]))
+    links = _grouped(
+        repository.link_rows(session, crawl_ids), lambda r: LinkFacts(r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+    )
     documents = _grouped(
         repository.document_rows(session, crawl_ids),
         lambda r: DocumentFacts(r[1], r[2], r[3], r[4], r[5], r[6] or {}),

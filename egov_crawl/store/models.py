@@ -146,6 +146,7 @@ class Link(Base):
     region: Mapped[str | None] = mapped_column(String(16))  # nav | header | main | footer | aside
     internal: Mapped[bool] = mapped_column(Boolean)
     status: Mapped[int | None] = mapped_column(Integer)  # filled when the target was fetched or checked
+    context: Mapped[str | None] = mapped_column(String(16))  # "article": in an article or a news listing
 
 
 class Document(Base):

@@ -256,7 +256,7 @@ def copy_page(session: Session, source_page_id: int, **overrides: Any) -> dict[s
 
 def copy_page_children(session: Session, source_page_id: int, new_page_id: int) -> None:
     links = session.execute(
-        select(Link.target_url, Link.anchor_text, Link.region, Link.internal, Link.status).where(
+        select(Link.target_url, Link.anchor_text, Link.region, Link.internal, Link.context).where(
             Link.page_id == source_page_id
         )
     ).all()
@@ -264,10 +264,11 @@ def copy_page_children(session: Session, source_page_id: int, new_page_id: int) 
         session,
         Link,
         [
-            {"page_id": new_page_id, "target_url": t, "anchor_text": a, "region": r, "internal": i, "status": None}
-            for t, a, r, i, _ in links
+            {"page_id": new_page_id, "target_url": t, "anchor_text": a, "region": r, "internal": i, "status": None,
+             "context": c}
+            for t, a, r, i, c in links
         ],
-    )
+    )  # fmt: skip
     forms = session.scalars(select(Form).where(Form.page_id == source_page_id)).all()
     insert_rows(
         session,
@@ -505,13 +506,13 @@ def page_rows(session: Session, site_crawl_ids: list[int]) -> list[Any]:
 
 
 def link_rows(session: Session, site_crawl_ids: list[int]) -> list[Any]:
-    """(site_crawl_id, source page URL, target_url, anchor_text, region, internal, status) by link id."""
+    """(site_crawl_id, source page URL, target_url, anchor_text, region, internal, status, context) by link id."""
     p, link = Page.__table__, Link.__table__
     return list(
         session.execute(
             select(
                 p.c.site_crawl_id, p.c.url, link.c.target_url, link.c.anchor_text, link.c.region, link.c.internal,
-                link.c.status,
+                link.c.status, link.c.context,
             )
             .select_from(link.join(p, link.c.page_id == p.c.id))
             .where(p.c.site_crawl_id.in_(site_crawl_ids))

@@ -439,7 +439,12 @@ def test_kill_9_then_resume_fetches_the_rest_without_duplicates(tmp_path: Path) 
 
 def test_incremental_run_sends_conditional_requests_and_reuses_unchanged_pages(tmp_path: Path) -> None:
     etagged = {
-        "/": Reply(body=html("กรมธีตา", [("/a", "ก"), ("/b", "ข")]), headers={"ETag": '"home-1"'}),
+        "/": Reply(
+            body=html(
+                "กรมธีตา", [("/a", "ก"), ("/b", "ข")], main='<article><h2>ข่าว</h2><a href="/c">อ่านต่อ</a></article>'
+            ),
+            headers={"ETag": '"home-1"'},
+        ),
         "/a": Reply(body=html("หน้า ก", [("/c", "ค")]), headers={"ETag": '"a-1"'}),
         "/b": Reply(body=html("หน้า ข"), headers={"Last-Modified": "Mon, 06 Jan 2025 00:00:00 GMT"}),
         "/c": Reply(body=html("หน้า ค")),
@@ -468,13 +473,18 @@ def test_incremental_run_sends_conditional_requests_and_reuses_unchanged_pages(t
     with session(db) as s:
         pages = s.scalars(select(Page).join(SiteCrawl).where(SiteCrawl.run_id == second.run_id)).all()
         by_path = {p.url.removeprefix("http://www.theta.test"): p for p in pages}
-        home_links = s.scalars(select(Link.target_url).where(Link.page_id == by_path["/"].id)).all()
+        home_links = s.execute(select(Link.target_url, Link.context).where(Link.page_id == by_path["/"].id)).all()
     assert set(by_path) == {"/", "/a", "/b", "/c"}
     assert by_path["/"].facts["not_modified"]["status"] == 304
     assert by_path["/"].title == "กรมธีตา" and by_path["/"].status == 200
     assert by_path["/b"].facts["not_modified"]["status"] == 304
     assert "not_modified" not in by_path["/c"].facts  # no validator: fetched again in full
-    assert sorted(home_links) == ["http://www.theta.test/a", "http://www.theta.test/b"]
+    # Copied from the first run with the unchanged page, context included.
+    assert sorted(home_links) == [
+        ("http://www.theta.test/a", None),
+        ("http://www.theta.test/b", None),
+        ("http://www.theta.test/c", "article"),
+    ]
     conditional_hits = [h for h in sites.hits if "If-None-Match" in h.headers or "If-Modified-Since" in h.headers]
     assert {h.path for h in conditional_hits} == {"/", "/a", "/b"}
 
@@ -502,3 +512,41 @@ def test_crawl_into_postgresql_with_incremental_second_run(pg_database: str, tmp
     assert sorted(documents) == ["http://www.chi.test/docs/x.pdf", "http://www.chi.test/docs/x.pdf"]  # one per run
     assert home.title == "กรมไคอา" and "not_modified" not in home.facts  # the server ignores If-None-Match
     assert [h.headers.get("If-None-Match") for h in sites.hits if h.path == "/"] == [None, '"h1"']
+
+
+def test_splash_pages_are_kept_and_only_an_empty_door_redirects(tmp_path: Path) -> None:
+    # Modelled on www.navy.mi.th (an entry page with links; here with a 10 s refresh as well) and dcy.go.th (an
+    # immediate refresh on an empty page), both home pages of March 2018.
+    splash = (
+        '<html><head><title>Royal Thai Navy - Index</title><meta http-equiv="refresh" content="10;URL=/main/">'
+        '</head><body><a href="/main/?language=th"><img src="/images/th.png" alt="TH"></a></body></html>'
+    )
+    door = (
+        '<html><head><meta http-equiv="Refresh" content="0;URL=http://www.door.test/webnew/main/">'
+        "<title>Department</title></head><body><table><tr><td>&nbsp;</td></tr></table></body></html>"
+    )
+    sites = LoopbackSites(
+        {
+            "www.splash.test": {
+                "/": Reply(body=splash),
+                "/main/": Reply(body=html("กองทัพเรือ")),
+                "/main/?language=th": Reply(body=html("กองทัพเรือ ภาษาไทย")),
+            },
+            "www.door.test": {"/": Reply(body=door), "/webnew/main/": Reply(body=html("กรมกิจการเด็กและเยาวชน"))},
+        }
+    ).start()
+    db = tmp_path / "c.db"
+    reg = registry(("splash", "http://www.splash.test/"), ("door", "http://www.door.test/"))
+    try:
+        run_crawl(sites, reg, db, tmp_path)
+    finally:
+        sites.stop()
+    splash_pages = pages_of(db, "splash")
+    home = splash_pages["http://www.splash.test/"]
+    assert home.title == "Royal Thai Navy - Index" and home.final_url == "http://www.splash.test/"
+    assert home.facts["meta_refresh_link"] == {"url": "http://www.splash.test/main/", "delay": 10.0}
+    assert splash_pages["http://www.splash.test/main/"].title == "กองทัพเรือ"
+    door_home = pages_of(db, "door")["http://www.door.test/"]
+    assert door_home.final_url == "http://www.door.test/webnew/main/"
+    assert door_home.title == "กรมกิจการเด็กและเยาวชน"
+    assert door_home.facts["redirect_chain"][0]["status"] == "meta refresh"
