@@ -677,7 +677,12 @@ class _Extractor:
                 written = labels.handler_url(code)
                 target = self._url(written) if written else None
                 if target is None:
-                    if script or href in ("", "#", "#!") or anchor.get("onclick"):
+                    # A tab of the page (Bootstrap's data-toggle, ARIA role=tab) names what its pane holds:
+                    # www.onec.go.th's "รับสมัครงาน" tab lists recruitment notices.
+                    tab = href.startswith("#") and bool(
+                        anchor.get("data-toggle") or anchor.get("data-bs-toggle") or anchor.get("role") == "tab"
+                    )
+                    if script or tab or href in ("", "#", "#!") or anchor.get("onclick"):
                         how = "javascript" if script else "onclick" if anchor.get("onclick") else "hash"
                         add_script_link(labels.link_label(anchor), anchor, how)
                     continue
