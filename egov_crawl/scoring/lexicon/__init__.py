@@ -217,7 +217,7 @@ def is_article_link(site: SiteFacts, link: LinkFacts) -> bool:
     """A link to a news, blog or press item, or sitting inside one (the crawler's link context)."""
     if link.target_url in _article_urls(site):
         return True
-    if getattr(link, "context", None) == "article":
+    if link.context == "article":
         return True
     return is_article_path(site.split(link.target_url).path)
 
@@ -285,6 +285,14 @@ def _index(site: SiteFacts) -> _Labels:
             text = str(heading.get("text") or "")
             if text and is_short_label(text) and heading.get("context") != "article":
                 raw.append(("heading", text, url, None, heading.get("region"), None))
+    for page in site.ok_pages:
+        # Menus opened by script and in-page tabs (href="#tab02", "javascript:"): labels a citizen sees that lead
+        # to no URL of their own; what they offer is on the page that shows them.
+        url = page.final_url or page.url
+        for script_link in page.facts.get("script_links") or []:
+            text = str(script_link.get("label") or "").strip()
+            if text and is_short_label(text) and url not in articles:
+                raw.append(("link_text", text, url, url, script_link.get("region"), None))
     seen: set[tuple[str, str]] = set()
     for link in site.links:
         text = (link.anchor_text or "").strip()
