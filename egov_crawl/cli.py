@@ -150,6 +150,9 @@ def _mount_optional_apps() -> None:
     from egov_crawl.scoring.commands import mount as mount_scoring
 
     mount_scoring(app)  # score, rank, explain, rescore, history, checks
+    from egov_crawl.evaluation.command import eval_command
+
+    app.command("eval", help="Precision and recall of the detections against labels read off real pages.")(eval_command)
     from egov_crawl.report.commands import mount as mount_report
 
     mount_report(app)  # report, summary

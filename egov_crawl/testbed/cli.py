@@ -152,7 +152,13 @@ def describe_replay(replay: RunningReplay) -> str:
 
 @app.command()
 def replay(
-    warcs: Annotated[list[Path], typer.Argument(help="WARC files (.warc or .warc.gz): a crawl and its re-crawls")],
+    warcs: Annotated[
+        list[Path] | None, typer.Argument(help="WARC files (.warc or .warc.gz): a crawl and its re-crawls")
+    ] = None,
+    pages: Annotated[
+        Path | None,
+        typer.Option("--pages", help="Also serve saved home pages: a folder of <host>/index.html (e.g. th-home)"),
+    ] = None,
     hostmap_out: Annotated[
         Path | None, typer.Option("--hostmap-out", help="Write the host map here (default: in a temp folder)")
     ] = None,
@@ -166,8 +172,16 @@ def replay(
     directory = Path(tempfile.mkdtemp(prefix="egov-replay-"))
     try:
         try:
+            if not warcs and pages is None:
+                raise UserError("error: give WARC files, or --pages FOLDER of saved <host>/index.html pages")
             running = start_replay(
-                warcs, directory, http_port=http_port, https_port=https_port, hostmap_out=hostmap_out, ca_out=ca_out
+                warcs or [],
+                directory,
+                http_port=http_port,
+                https_port=https_port,
+                hostmap_out=hostmap_out,
+                ca_out=ca_out,
+                saved_pages=pages,
             )
         except UserError as error:
             typer.echo("\n".join(error.lines), err=True)

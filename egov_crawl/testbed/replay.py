@@ -28,7 +28,7 @@ from multidict import CIMultiDict
 from egov_crawl.hostmap import HostMap, Target
 from egov_crawl.testbed.client import MappedClient
 from egov_crawl.testbed.pki import TestbedPKI, cert_plan
-from egov_crawl.testbed.replay_index import ArchivedResponse, WarcIndex, load_warcs
+from egov_crawl.testbed.replay_index import ArchivedResponse, WarcIndex, add_saved_pages, load_warcs
 from egov_crawl.testbed.runtime import LOOPBACK, _reserve_closed_port, listen
 
 # Not replayed as recorded:
@@ -155,10 +155,14 @@ def start_replay(
     https_port: int = 0,
     hostmap_out: Path | None = None,
     ca_out: Path | None = None,
+    saved_pages: Path | None = None,
 ) -> RunningReplay:
-    """Index ``warcs`` and serve them; writes the CA (``state_dir/pki/ca.pem`` or ``ca_out``) and the host map
-    (``state_dir/hostmap.json`` or ``hostmap_out``). Raises UserError for a missing or unreadable WARC file."""
+    """Index ``warcs`` (and the ``saved_pages`` folder of ``<host>/index.html`` pages) and serve them; writes the
+    CA (``state_dir/pki/ca.pem`` or ``ca_out``) and the host map (``state_dir/hostmap.json`` or ``hostmap_out``).
+    Raises UserError for a missing or unreadable WARC file or pages folder."""
     index = load_warcs(warcs)
+    if saved_pages is not None:
+        add_saved_pages(index, saved_pages)
     state_dir.mkdir(parents=True, exist_ok=True)
     pki = TestbedPKI(state_dir / "pki")
     for host in index.hosts:

@@ -201,3 +201,22 @@ def load_warcs(paths: Iterable[Path]) -> WarcIndex:
         else:
             index.add(response)
     return index
+
+
+def add_saved_pages(index: WarcIndex, root: Path, *, captured: datetime | None = None) -> int:
+    """Serve saved home pages as if archived: ``root/<host>/index.html`` answers ``http://<host>/`` (200,
+    ``text/html; charset=utf-8``); every other URL of that host then answers 404. For collections of pages saved
+    without their HTTP exchange (a research corpus, a "save page as"). Returns how many pages were added."""
+    if not root.is_dir():
+        raise UserError(f"error: {root} is not a folder of <host>/index.html pages")
+    when = captured or datetime(1970, 1, 1, tzinfo=UTC)
+    added = 0
+    for page in sorted(root.glob("*/index.html")):
+        host = page.parent.name.lower()
+        body = page.read_bytes()
+        headers = (("Content-Type", "text/html; charset=utf-8"),)
+        index.add(ArchivedResponse(f"http://{host}/", "GET", 200, "OK", headers, body, when, page.as_posix(), "-"))
+        added += 1
+    if not added:
+        raise UserError(f"error: no <host>/index.html page under {root}")
+    return added

@@ -1,0 +1,1 @@
+"""Precision and recall of egov-crawl's detections on labelled real pages (``egov-crawl eval``)."""
