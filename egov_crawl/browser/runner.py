@@ -139,11 +139,12 @@ class _Pool:
     # interleaved by agency (plan_jobs), so every home page is taken before any agency's second job.
     home_done: dict[str, asyncio.Event] = field(default_factory=dict)
 
-    async def _new_context(self) -> tuple[BrowserContext, AddressGuard]:
-        context = await self.browser.new_context(viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok")
-        guard = AddressGuard(self.hostmap)
-        await guard.install(context)  # SSRF guard on every request of the context
-        return context, guard
+    async def _new_context(self, guard: AddressGuard) -> BrowserContext:
+        context = await self.browser.new_context(
+            viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok", proxy=guard.context_options()
+        )
+        guard.install(context)  # SSRF guard: every connection of the context goes through the worker's proxy
+        return context
 
     @staticmethod
     async def _close(context: BrowserContext | None) -> None:
@@ -153,8 +154,14 @@ class _Pool:
             await asyncio.wait_for(context.close(), timeout=10)
 
     async def worker(self) -> None:
+        guard = await AddressGuard(self.hostmap).start()
+        try:
+            await self._work(guard)
+        finally:
+            await guard.close()
+
+    async def _work(self, guard: AddressGuard) -> None:
         context: BrowserContext | None = None
-        guard = AddressGuard(self.hostmap)
         used = 0
         while True:
             try:
@@ -173,14 +180,14 @@ class _Pool:
                 try:
                     if context is None or used >= self.pages_per_context:
                         await self._close(context)
-                        (context, guard), used = await self._new_context(), 0
+                        context, used = await self._new_context(guard), 0
                     used += 1
                     await asyncio.wait_for(_run_job(job, context, self.evidence, self.limits, out), self.job_timeout_s)
                 except Exception as exc:  # isolated per job: recorded, then the next job runs
                     out.fail_missing(exc, job.kind)
                     await self._close(context)  # a timed-out or crashed page may still hold the context
                     context = None
-                guard.mark_refusals(out.rows)
+                guard.explain(out.rows)
                 if job.is_home and (stalled := from_home_job(out.rows, job.url)) is not None:
                     self.unreachable[job.agency.id] = stalled
                 self.store(job, out.rows, False)
@@ -207,7 +214,7 @@ async def _browse_async(
     queue: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         queue.put_nowait(job)
-    async with browser_session(hostmap=hostmap, ca_pem=ca_file, executable=executable) as browser:
+    async with browser_session(hostmap=hostmap, ca_pem=ca_file, executable=executable, proxied=True) as browser:
         homes = {job.agency.id: asyncio.Event() for job in jobs if job.is_home}
         pool = _Pool(
             browser, queue, evidence, limits, job_timeout_s, pages_per_context, store, hostmap, unreachable, homes
