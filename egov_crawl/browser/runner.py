@@ -23,6 +23,7 @@ from typing import Any, Literal
 from playwright.async_api import Browser, BrowserContext
 
 from egov_crawl import __version__
+from egov_crawl.browser.budget import ByteBudget
 from egov_crawl.browser.evidence import Evidence
 from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
 from egov_crawl.browser.facts import FactKind
@@ -105,7 +106,9 @@ def plan_jobs(
     return interleaved
 
 
-async def _run_job(job: Job, context: BrowserContext, evidence: Evidence, limits: BrowseLimits, out: Collected) -> None:
+async def _run_job(
+    job: Job, context: BrowserContext, evidence: Evidence, limits: BrowseLimits, out: Collected, budget: ByteBudget
+) -> None:
     if job.kind == "page":
         assert job.target is not None
         await observe_page(
@@ -116,12 +119,32 @@ async def _run_job(job: Job, context: BrowserContext, evidence: Evidence, limits
             evidence=evidence,
             collected=out,
             limits=limits,
+            watch=budget.watch,
         )
     elif job.kind == "journey":
         assert job.service is not None
-        out.add("journey", await run_journey(context, job.service, limits))
+        out.add("journey", await run_journey(context, job.service, limits, budget.watch))
     else:
-        out.add("search", await site_search(context, job.url, job.term or "", limits))
+        out.add("search", await site_search(context, job.url, job.term or "", limits, budget.watch))
+
+
+async def _run_within_budget(
+    job: Job, context: BrowserContext, evidence: Evidence, limits: BrowseLimits, out: Collected, budget: ByteBudget
+) -> None:
+    """Run the job until it ends or its pages have received more than the byte budget (then BudgetExceeded)."""
+    budget.start_job()
+    work = asyncio.ensure_future(_run_job(job, context, evidence, limits, out, budget))
+    over = asyncio.ensure_future(budget.exceeded.wait())
+    try:
+        await asyncio.wait({work, over}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        over.cancel()
+        if not work.done():
+            work.cancel()  # its page.close() runs; the caller closes the context, which ends any transfer
+            await asyncio.wait({work}, timeout=10)
+    if work.done() and not work.cancelled() and (work.exception() is None or not budget.exceeded.is_set()):
+        return work.result()  # ended by itself (a job that finished just as the budget ran out keeps its facts)
+    raise budget.error()
 
 
 @dataclass
@@ -139,11 +162,18 @@ class _Pool:
     # interleaved by agency (plan_jobs), so every home page is taken before any agency's second job.
     home_done: dict[str, asyncio.Event] = field(default_factory=dict)
 
-    async def _new_context(self, guard: AddressGuard) -> BrowserContext:
+    async def _new_context(self, guard: AddressGuard, budget: ByteBudget) -> BrowserContext:
         context = await self.browser.new_context(
-            viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok", proxy=guard.context_options()
+            viewport=DESKTOP,
+            locale="th-TH",
+            timezone_id="Asia/Bangkok",
+            proxy=guard.context_options(),
+            accept_downloads=False,  # a download is written to disk outside any budget; the browser needs none
         )
         guard.install(context)  # SSRF guard: every connection of the context goes through the worker's proxy
+        # Popups a page opens count against the job's budget too (the job's own pages are watched before they
+        # navigate; watching twice counts once).
+        context.on("page", lambda page: asyncio.ensure_future(budget.watch(page)))
         return context
 
     @staticmethod
@@ -162,6 +192,7 @@ class _Pool:
 
     async def _work(self, guard: AddressGuard) -> None:
         context: BrowserContext | None = None
+        budget = ByteBudget(self.limits.max_job_bytes, self.limits.max_document_bytes)
         used = 0
         while True:
             try:
@@ -180,9 +211,11 @@ class _Pool:
                 try:
                     if context is None or used >= self.pages_per_context:
                         await self._close(context)
-                        context, used = await self._new_context(guard), 0
+                        context, used = await self._new_context(guard, budget), 0
                     used += 1
-                    await asyncio.wait_for(_run_job(job, context, self.evidence, self.limits, out), self.job_timeout_s)
+                    await asyncio.wait_for(
+                        _run_within_budget(job, context, self.evidence, self.limits, out, budget), self.job_timeout_s
+                    )
                 except Exception as exc:  # isolated per job: recorded, then the next job runs
                     out.fail_missing(exc, job.kind)
                     await self._close(context)  # a timed-out or crashed page may still hold the context
