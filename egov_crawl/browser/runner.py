@@ -3,10 +3,11 @@ site search, stored as ``browser_fact`` rows of a run.
 
 One browser, ``contexts`` browser contexts working in parallel on a shared queue of jobs; a context is
 recycled after ``pages_per_context`` jobs (Chromium's memory grows with every page) and after any job that timed
-out or crashed. Every job has a hard deadline; whatever stops a job becomes error rows of that job only — a
-crash on one page never stops the others. An agency whose home page stalls (the crawl of the run, or the home
-page job, saw a timeout, a reset or an oversized body) is not browsed further: its jobs become error rows of
-that class without a navigation (``skip.py``).
+out or crashed. Every job has a hard deadline and a byte budget (``budget.py``); whatever stops a job becomes
+error rows of that job only — a crash on one page never stops the others. An agency whose home page stalls (the
+crawl of the run, or the home page job, saw a timeout, a reset or an oversized body) is not browsed further: its
+jobs become error rows of that class without a navigation (``skip.py``). Each worker's contexts connect only
+through its SSRF proxy (``proxy.py``, ``guard.py``).
 """
 
 from __future__ import annotations

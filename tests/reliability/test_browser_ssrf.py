@@ -24,7 +24,7 @@ from egov_crawl import failures
 from egov_crawl.browser.pages import BrowseLimits
 from egov_crawl.browser.runner import browse
 from egov_crawl.hostmap import HostMap, Target
-from egov_crawl.registry.models import Agency, EService, Names, Registry
+from egov_crawl.registry.models import Agency, EService, JourneyStep, Names, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from tests.fixtures.requirements import require_chromium
@@ -38,6 +38,7 @@ REDIRECTS = {
     "localhost": "http://localhost:{port}/internal",
     "ipv4-mapped": "http://[::ffff:7f00:1]:{port}/internal",
 }
+JOURNEY = "ipv4-mapped"
 HOME = """<!DOCTYPE html><html lang="th"><head><title>หน้าแรก</title>
 <link rel="preconnect" href="http://localhost:{port}"></head>
 <body><main><p>ยินดีต้อนรับ</p><img src="http://localhost:{port}/pixel.png" alt="">
@@ -130,7 +131,16 @@ def browsed(canary: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) ->
         name=Names(th="หน่วยงานล่อ", en="Bait agency"),
         cohort="department",
         homepage=f"http://{BAIT}/",
-        eservices=[EService(id=name, name=Names(en=name), url=f"http://{BAIT}/{name}") for name in REDIRECTS],
+        eservices=[
+            EService(
+                id=name,
+                name=Names(en=name),
+                url=f"http://{BAIT}/{name}",
+                # One e-service is also a journey whose first step follows the redirect.
+                steps=[JourneyStep(action="goto", target=f"http://{BAIT}/{name}")] if name == JOURNEY else [],
+            )
+            for name in REDIRECTS
+        ],
     )
     db_url = f"sqlite:///{tmp / 'b.db'}"
     try:
@@ -153,12 +163,18 @@ def test_no_connection_reaches_the_internal_server(browsed: dict[str, Any]) -> N
 @pytest.mark.parametrize("case", list(REDIRECTS))
 def test_a_redirect_to_an_internal_address_is_stored_as_blocked_address(browsed: dict[str, Any], case: str) -> None:
     url = f"http://{BAIT}/{case}"
-    rows = [r for r in browsed["rows"] if r.url == url]
+    rows = [r for r in browsed["rows"] if r.url == url and r.kind != "journey"]
     assert {r.kind for r in rows} == {"page", "axe", "screenshot", "forms"}
     assert {r.error_class for r in rows} == {failures.BLOCKED_ADDRESS}, [(r.kind, r.payload) for r in rows]
     target = REDIRECTS[case].format(port=browsed["port"])
     assert all(r.payload["refused"][0].startswith(target) for r in rows)
     assert all(r.evidence_path is None for r in rows)  # no screenshot of the internal page
+
+
+def test_a_journey_whose_step_is_redirected_inward_is_blocked_address(browsed: dict[str, Any]) -> None:
+    (journey,) = [r for r in browsed["rows"] if r.kind == "journey"]
+    assert journey.error_class == failures.BLOCKED_ADDRESS and journey.payload["broken_step"] == 0
+    assert journey.payload["refused"][0].startswith(REDIRECTS[JOURNEY].format(port=browsed["port"]))
 
 
 def test_the_allowed_home_page_is_observed_and_its_inward_subresources_are_refused(browsed: dict[str, Any]) -> None:
