@@ -50,7 +50,7 @@ class ByteBudget:
         self._per_request: Counter[str] = Counter()
         self._urls: dict[str, str] = {}
         self._documents: set[str] = set()
-        self._watched: weakref.WeakSet[Page] = weakref.WeakSet()
+        self._attaching: weakref.WeakKeyDictionary[Page, asyncio.Future[None]] = weakref.WeakKeyDictionary()
 
     def start_job(self) -> None:
         self.received = 0
@@ -60,11 +60,15 @@ class ByteBudget:
         self._documents.clear()
 
     async def watch(self, page: Page) -> None:
-        """Count what ``page`` receives from now on. Call it before the page navigates; calling it twice for the
-        same page counts once."""
-        if page in self._watched:
-            return
-        self._watched.add(page)
+        """Count what ``page`` receives from now on. Call it before the page navigates. A second call for the same
+        page (the context's page event and the job both call it) waits for the first one's attachment and does
+        not count twice."""
+        attaching = self._attaching.get(page)
+        if attaching is None:
+            attaching = self._attaching[page] = asyncio.ensure_future(self._attach(page))
+        await asyncio.shield(attaching)
+
+    async def _attach(self, page: Page) -> None:
         with contextlib.suppress(Exception):  # a page closed meanwhile has nothing left to count
             session = await page.context.new_cdp_session(page)
             session.on("Network.responseReceived", self._response)
