@@ -3,33 +3,34 @@
 ``WriteGuard`` (per page): every request that is not GET/HEAD/OPTIONS is aborted before it leaves the browser.
 Design brief §6.2: the browser never submits a form, logs in or solves a CAPTCHA unless a journey step says so
 (``allow_submit``). Aborting in ``page.route`` happens inside Chromium's network stack, so the server never sees
-the request (acceptance 2 of issue 6 checks the testbed's request log for POSTs). Requests it lets through fall
-back to the context's handler, the address guard.
+the request (acceptance 2 of issue 6 checks the testbed's request log for POSTs). Requests it lets through go on
+to the network, through the context's proxy (the address guard).
 
-``AddressGuard`` (per browser context, ``egov_crawl.netguard``): a request whose host is a non-public IP literal,
-a host-map name mapped to a non-public address without ``allow_private_networks``, or a DNS name whose every
-address is non-public, is aborted with ``addressunreachable`` (net::ERR_ADDRESS_UNREACHABLE, stored as
-``blocked_address``). Redirects are requests too, so every hop is checked.
+``AddressGuard`` (per worker, ``egov_crawl.netguard``): the worker's browser contexts make every connection through
+a SOCKS5 proxy on loopback (``proxy.py``) that resolves each name itself, refuses non-public addresses and
+connects to the address it checked. Redirect hops, subresources, preconnects, WebSockets and service-worker
+fetches are connections like any other, so every one is checked, and DNS rebinding cannot swap the address after
+the check. Chromium reports a connection the proxy did not make as ``ERR_SOCKS_CONNECTION_FAILED``;
+``explain`` gives the job's failed rows the proxy's reason (``blocked_address`` with the refused URLs in
+``payload.refused``, else ``dns_error``, ``connection_refused`` or ``connect_timeout``).
 
-Limits (docs/reliability.md): Chromium resolves names itself, so for names outside the host map the guard checks
-its own lookup, not the one Chromium connects with (a rebinding DNS server could answer differently the second
-time); requests Playwright does not route — WebSocket, WebRTC, and service-worker fetches — are not seen. With a
-host map (the testbed, tests) ``--host-resolver-rules`` carries only the allowed targets, and with a strict map
-every other name is NOTFOUND, which closes both gaps there.
+What it does not cover: WebRTC's UDP (disabled: ``session.launch_args`` allows WebRTC only through the proxy) and
+anything outside Chromium's network stack. Chromium itself resolves no name (``launch_args`` maps every name
+but the proxy's address to NOTFOUND), so a connection that bypassed the proxy would fail to resolve.
 """
 
 from __future__ import annotations
 
-import asyncio
-import socket
+import contextlib
+from collections import deque
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Page, Request, Route
+from playwright.async_api import BrowserContext, Page, ProxySettings, Request, Route
 
 from egov_crawl import failures
+from egov_crawl.browser.proxy import Failure, GuardedProxy
 from egov_crawl.browser.rows import FactRow
 from egov_crawl.hostmap import HostMap
-from egov_crawl.netguard import is_public_address, refusal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # RFC 9110 §9.2.1 safe methods (OPTIONS: CORS preflight)
 
@@ -45,7 +46,7 @@ class WriteGuard:
     async def _handle(self, route: Route) -> None:
         request = route.request
         if request.method in SAFE_METHODS or self.allow:
-            await route.fallback()  # on to the context's AddressGuard (or the network)
+            await route.fallback()  # on to the network (through the context's proxy, the address guard)
             return
         self.aborted.append(f"{request.method} {request.url}")
         await route.abort("blockedbyclient")
@@ -57,68 +58,65 @@ class WriteGuard:
 
 
 DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+SOCKS_FAILED = "ERR_SOCKS_CONNECTION_FAILED"  # Chromium's name for any connection the proxy did not make
+RECENT_URLS = 200  # request URLs kept per job, to name the URL behind a refused host:port
 
 
 class AddressGuard:
-    """Abort requests to non-public addresses (the SSRF guard of ``egov_crawl.netguard``) in one browser context."""
+    """The SSRF guard of one worker: its proxy, and what the proxy's refusals mean for a job's rows."""
 
     def __init__(self, hostmap: HostMap | None) -> None:
-        self.hostmap = hostmap
-        self.refused: list[str] = []
-        self._verdicts: dict[tuple[str, int], str | None] = {}
+        self.proxy = GuardedProxy(hostmap)
+        self._recent: deque[str] = deque(maxlen=RECENT_URLS)
 
-    async def install(self, context: BrowserContext) -> None:
-        await context.route("**/*", self._handle)
-        # Playwright routes only the first request of a redirect chain; every hop is still a "request" event, and
-        # Chromium itself cannot connect to a refused literal (``launch_args``' resolver rules). The event
-        # records the refusal so the failed navigation is stored as blocked_address, not as a DNS error.
-        context.on("request", self._observe)
+    async def start(self) -> AddressGuard:
+        await self.proxy.start()
+        return self
 
-    async def _observe(self, request: Request) -> None:
-        if request.redirected_from is None:
-            return  # first requests went through _handle
-        reason = await self.check(request.url)
-        if reason is not None:
-            self.refused.append(f"{request.url}: {reason}")
+    async def close(self) -> None:
+        await self.proxy.close()
 
-    def mark_refusals(self, rows: list[FactRow]) -> None:
-        """Rows of a job during which the guard refused a request: a failed navigation becomes blocked_address."""
-        if not self.refused:
+    def context_options(self) -> ProxySettings:
+        """``new_context(proxy=...)``: every connection through the proxy, loopback included (Chromium sends
+        localhost and 127.0.0.0/8 direct unless the bypass list says ``<-loopback>``)."""
+        return {"server": self.proxy.server, "bypass": "<-loopback>"}
+
+    def install(self, context: BrowserContext) -> None:
+        context.on("request", self._observe)  # redirect hops included: the evidence names the refused URL
+
+    def _observe(self, request: Request) -> None:
+        self._recent.append(request.url)
+
+    def explain(self, rows: list[FactRow]) -> None:
+        """After a job: rows that failed because the proxy did not connect get the proxy's reason."""
+        found = self.proxy.take_failures()
+        recent, self._recent = list(self._recent), deque(maxlen=RECENT_URLS)
+        if not found:
             return
-        refused, self.refused = self.refused, []
+        refused = [f"{_url_of(f, recent)}: {f.reason}" for f in found if f.error_class == failures.BLOCKED_ADDRESS]
+        last = found[-1]
         for row in rows:
-            if row.error_class in (failures.DNS_ERROR, failures.NAVIGATION, failures.BLOCKED_ADDRESS):
+            socks = row.payload.get("net_error") == SOCKS_FAILED
+            if socks and not refused:
+                row.error_class = last.error_class
+                row.payload["proxy"] = last.reason
+            elif refused and (socks or (row.kind == "journey" and _journey_step_failed(row))):
+                # A journey whose step leads inward is refused, not broken: the same class as a page's.
                 row.error_class = failures.BLOCKED_ADDRESS
                 row.payload["refused"] = refused[:5]
 
-    async def _handle(self, route: Route) -> None:
-        reason = await self.check(route.request.url)
-        if reason is None:
-            await route.continue_()
-            return
-        self.refused.append(f"{route.request.url}: {reason}")
-        await route.abort("addressunreachable")
 
-    async def check(self, url: str) -> str | None:
-        """Why ``url`` must not be fetched, or None."""
+def _journey_step_failed(row: FactRow) -> bool:
+    return any(SOCKS_FAILED in str(step.get("error") or "") for step in row.payload.get("steps", []))
+
+
+def _url_of(failure: Failure, recent: list[str]) -> str:
+    """The latest request URL of the refused host and port (redirect hops are requests), else host:port."""
+    for url in reversed(recent):
         parts = urlsplit(url)
-        if parts.scheme not in DEFAULT_PORTS:  # data:, blob:, about: never leave the browser
-            return None
-        host = (parts.hostname or "").lower()
-        port = parts.port or DEFAULT_PORTS[parts.scheme]
-        key = (host, port)
-        if key not in self._verdicts:
-            self._verdicts[key] = refusal(host, port, self.hostmap) or await self._dns_refusal(host, port)
-        return self._verdicts[key]
-
-    async def _dns_refusal(self, host: str, port: int) -> str | None:
-        if self.hostmap is not None and (self.hostmap.knows_host(host) or self.hostmap.strict):
-            return None  # answered by --host-resolver-rules (checked above), or NOTFOUND in a strict map
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except OSError:
-            return None  # Chromium's own lookup will fail and say so (dns_error)
-        addresses = {str(info[4][0]) for info in infos}
-        if addresses and not any(is_public_address(a) for a in addresses):
-            return f"{host} resolves only to non-public addresses {sorted(addresses)}"
-        return None
+        if parts.scheme in DEFAULT_PORTS and (parts.hostname or "").lower() == failure.host.lower().rstrip("."):
+            with contextlib.suppress(ValueError):
+                if (parts.port or DEFAULT_PORTS[parts.scheme]) == failure.port:
+                    return url
+    host = f"[{failure.host}]" if ":" in failure.host else failure.host
+    return f"{host}:{failure.port}"

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import BrowserContext, Locator, Page, Response
 
+from egov_crawl.browser.budget import PageHook
 from egov_crawl.browser.facts import JourneyFact, JourneyStepFact
 from egov_crawl.browser.guard import WriteGuard
 from egov_crawl.browser.pages import BrowseLimits
@@ -99,7 +100,9 @@ async def _run_step(page: Page, step: JourneyStep, nav: _Navigation, limits: Bro
             nav.check()
 
 
-async def run_journey(context: BrowserContext, service: EService, limits: BrowseLimits) -> JourneyFact:
+async def run_journey(
+    context: BrowserContext, service: EService, limits: BrowseLimits, watch: PageHook | None = None
+) -> JourneyFact:
     await context.clear_cookies()
     page = await context.new_page()
     guard = WriteGuard()
@@ -107,6 +110,8 @@ async def run_journey(context: BrowserContext, service: EService, limits: Browse
     broken: int | None = None
     started = time.perf_counter()
     try:
+        if watch is not None:
+            await watch(page)  # the job's byte budget, before the first step navigates
         await guard.install(page)
         nav = _Navigation(page)
         for index, step in enumerate(service.steps):

@@ -20,6 +20,7 @@ from playwright.async_api import BrowserContext, ConsoleMessage, Page, Request, 
 
 from egov_crawl.browser import assets
 from egov_crawl.browser.axe import run_axe
+from egov_crawl.browser.budget import PageHook
 from egov_crawl.browser.evidence import Evidence
 from egov_crawl.browser.facts import CookieFact, MobileFact, PageFact, ScreenshotFact, TextFact
 from egov_crawl.browser.forms import observe_forms
@@ -53,6 +54,11 @@ class BrowseLimits:
     settle_ms: float = 2_000  # longest extra wait for the network to go quiet (JavaScript-rendered content)
     quiet_ms: float = 200  # "quiet": no request in flight for this long (Playwright's networkidle waits 500 ms)
     action_ms: float = 5_000  # clicks, fills, screenshots
+    # Decoded bytes (budget.py): one HTML document may receive the crawler's page cap (DOWNLOAD_MAXSIZE); a
+    # whole job several times a heavy page with its images, scripts and fonts, far below what an endless
+    # stream or a gzip bomb sends.
+    max_document_bytes: int = 10 * 1024 * 1024
+    max_job_bytes: int = 64 * 1024 * 1024
 
 
 class PageWatcher:
@@ -177,11 +183,15 @@ async def observe_page(
     evidence: Evidence,
     collected: Collected,
     limits: BrowseLimits,
+    watch: PageHook | None = None,
 ) -> None:
-    """Load ``target`` in a fresh page of ``context`` and add its rows to ``collected``."""
+    """Load ``target`` in a fresh page of ``context`` and add its rows to ``collected``; ``watch`` is called on
+    the page before it navigates (the job's byte budget)."""
     await context.clear_cookies()  # cookies "before interaction" must be this page's own
     page = await context.new_page()
     try:
+        if watch is not None:
+            await watch(page)
         await page.set_viewport_size(DESKTOP)
         guard = WriteGuard()
         await guard.install(page)

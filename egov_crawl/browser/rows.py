@@ -16,6 +16,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from egov_crawl import failures
+from egov_crawl.browser.budget import BudgetExceeded
 from egov_crawl.browser.facts import ErrorClass, ErrorFact, FactKind
 
 NET_ERROR_RE = re.compile(r"net::(ERR_[A-Z0-9_]+)")
@@ -34,6 +35,8 @@ class FactRow:
 def classify(exc: BaseException) -> tuple[ErrorClass, str | None]:
     """The error class of an exception raised while driving Chromium, and the net::ERR_* code if any."""
     message = str(exc)
+    if isinstance(exc, BudgetExceeded):
+        return failures.TOO_LARGE, None
     if isinstance(exc, PlaywrightTimeout | asyncio.TimeoutError | TimeoutError):
         return "timeout", None
     net = NET_ERROR_RE.search(message)
@@ -63,7 +66,10 @@ class Collected:
     def fail(self, kind: FactKind, exc: BaseException, stage: str, *, error_class: ErrorClass | None = None) -> None:
         found_class, net_error = classify(exc)
         payload: ErrorFact = {"error": shorten(str(exc) or type(exc).__name__), "net_error": net_error, "stage": stage}
-        self.rows.append(FactRow(self.url, kind, dict(payload), error_class or found_class))
+        row = FactRow(self.url, kind, dict(payload), error_class or found_class)
+        if isinstance(exc, BudgetExceeded):
+            row.payload["received_bytes"] = exc.received  # decoded bytes when the job was stopped
+        self.rows.append(row)
 
     def written(self) -> set[str]:
         return {row.kind for row in self.rows}

@@ -3,10 +3,11 @@ site search, stored as ``browser_fact`` rows of a run.
 
 One browser, ``contexts`` browser contexts working in parallel on a shared queue of jobs; a context is
 recycled after ``pages_per_context`` jobs (Chromium's memory grows with every page) and after any job that timed
-out or crashed. Every job has a hard deadline; whatever stops a job becomes error rows of that job only — a
-crash on one page never stops the others. An agency whose home page stalls (the crawl of the run, or the home
-page job, saw a timeout, a reset or an oversized body) is not browsed further: its jobs become error rows of
-that class without a navigation (``skip.py``).
+out or crashed. Every job has a hard deadline and a byte budget (``budget.py``); whatever stops a job becomes
+error rows of that job only — a crash on one page never stops the others. An agency whose home page stalls (the
+crawl of the run, or the home page job, saw a timeout, a reset or an oversized body) is not browsed further: its
+jobs become error rows of that class without a navigation (``skip.py``). Each worker's contexts connect only
+through its SSRF proxy (``proxy.py``, ``guard.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, Literal
 from playwright.async_api import Browser, BrowserContext
 
 from egov_crawl import __version__
+from egov_crawl.browser.budget import ByteBudget
 from egov_crawl.browser.evidence import Evidence
 from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
 from egov_crawl.browser.facts import FactKind
@@ -105,7 +107,9 @@ def plan_jobs(
     return interleaved
 
 
-async def _run_job(job: Job, context: BrowserContext, evidence: Evidence, limits: BrowseLimits, out: Collected) -> None:
+async def _run_job(
+    job: Job, context: BrowserContext, evidence: Evidence, limits: BrowseLimits, out: Collected, budget: ByteBudget
+) -> None:
     if job.kind == "page":
         assert job.target is not None
         await observe_page(
@@ -116,12 +120,32 @@ async def _run_job(job: Job, context: BrowserContext, evidence: Evidence, limits
             evidence=evidence,
             collected=out,
             limits=limits,
+            watch=budget.watch,
         )
     elif job.kind == "journey":
         assert job.service is not None
-        out.add("journey", await run_journey(context, job.service, limits))
+        out.add("journey", await run_journey(context, job.service, limits, budget.watch))
     else:
-        out.add("search", await site_search(context, job.url, job.term or "", limits))
+        out.add("search", await site_search(context, job.url, job.term or "", limits, budget.watch))
+
+
+async def _run_within_budget(
+    job: Job, context: BrowserContext, evidence: Evidence, limits: BrowseLimits, out: Collected, budget: ByteBudget
+) -> None:
+    """Run the job until it ends or its pages have received more than the byte budget (then BudgetExceeded)."""
+    budget.start_job()
+    work = asyncio.ensure_future(_run_job(job, context, evidence, limits, out, budget))
+    over = asyncio.ensure_future(budget.exceeded.wait())
+    try:
+        await asyncio.wait({work, over}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        over.cancel()
+        if not work.done():
+            work.cancel()  # its page.close() runs; the caller closes the context, which ends any transfer
+            await asyncio.wait({work}, timeout=10)
+    if work.done() and not work.cancelled() and (work.exception() is None or not budget.exceeded.is_set()):
+        return work.result()  # ended by itself (a job that finished just as the budget ran out keeps its facts)
+    raise budget.error()
 
 
 @dataclass
@@ -139,11 +163,19 @@ class _Pool:
     # interleaved by agency (plan_jobs), so every home page is taken before any agency's second job.
     home_done: dict[str, asyncio.Event] = field(default_factory=dict)
 
-    async def _new_context(self) -> tuple[BrowserContext, AddressGuard]:
-        context = await self.browser.new_context(viewport=DESKTOP, locale="th-TH", timezone_id="Asia/Bangkok")
-        guard = AddressGuard(self.hostmap)
-        await guard.install(context)  # SSRF guard on every request of the context
-        return context, guard
+    async def _new_context(self, guard: AddressGuard, budget: ByteBudget) -> BrowserContext:
+        context = await self.browser.new_context(
+            viewport=DESKTOP,
+            locale="th-TH",
+            timezone_id="Asia/Bangkok",
+            proxy=guard.context_options(),
+            accept_downloads=False,  # a download is written to disk outside any budget; the browser needs none
+        )
+        guard.install(context)  # SSRF guard: every connection of the context goes through the worker's proxy
+        # Popups a page opens count against the job's budget too (the job's own pages are watched before they
+        # navigate; watching twice counts once).
+        context.on("page", lambda page: asyncio.ensure_future(budget.watch(page)))
+        return context
 
     @staticmethod
     async def _close(context: BrowserContext | None) -> None:
@@ -153,8 +185,15 @@ class _Pool:
             await asyncio.wait_for(context.close(), timeout=10)
 
     async def worker(self) -> None:
+        guard = await AddressGuard(self.hostmap).start()
+        try:
+            await self._work(guard)
+        finally:
+            await guard.close()
+
+    async def _work(self, guard: AddressGuard) -> None:
         context: BrowserContext | None = None
-        guard = AddressGuard(self.hostmap)
+        budget = ByteBudget(self.limits.max_job_bytes, self.limits.max_document_bytes)
         used = 0
         while True:
             try:
@@ -173,14 +212,16 @@ class _Pool:
                 try:
                     if context is None or used >= self.pages_per_context:
                         await self._close(context)
-                        (context, guard), used = await self._new_context(), 0
+                        context, used = await self._new_context(guard, budget), 0
                     used += 1
-                    await asyncio.wait_for(_run_job(job, context, self.evidence, self.limits, out), self.job_timeout_s)
+                    await asyncio.wait_for(
+                        _run_within_budget(job, context, self.evidence, self.limits, out, budget), self.job_timeout_s
+                    )
                 except Exception as exc:  # isolated per job: recorded, then the next job runs
                     out.fail_missing(exc, job.kind)
                     await self._close(context)  # a timed-out or crashed page may still hold the context
                     context = None
-                guard.mark_refusals(out.rows)
+                guard.explain(out.rows)
                 if job.is_home and (stalled := from_home_job(out.rows, job.url)) is not None:
                     self.unreachable[job.agency.id] = stalled
                 self.store(job, out.rows, False)
@@ -207,7 +248,7 @@ async def _browse_async(
     queue: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         queue.put_nowait(job)
-    async with browser_session(hostmap=hostmap, ca_pem=ca_file, executable=executable) as browser:
+    async with browser_session(hostmap=hostmap, ca_pem=ca_file, executable=executable, proxied=True) as browser:
         homes = {job.agency.id: asyncio.Event() for job in jobs if job.is_home}
         pool = _Pool(
             browser, queue, evidence, limits, job_timeout_s, pages_per_context, store, hostmap, unreachable, homes

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import BrowserContext
 
+from egov_crawl.browser.budget import PageHook
 from egov_crawl.browser.facts import SearchFact
 from egov_crawl.browser.guard import WriteGuard
 from egov_crawl.browser.pages import BrowseLimits, site_key
@@ -46,7 +47,9 @@ def _norm(text: str) -> str:
     return normalize(text).casefold()
 
 
-async def site_search(context: BrowserContext, home: str, term: str, limits: BrowseLimits) -> SearchFact:
+async def site_search(
+    context: BrowserContext, home: str, term: str, limits: BrowseLimits, watch: PageHook | None = None
+) -> SearchFact:
     await context.clear_cookies()
     page = await context.new_page()
     fact: SearchFact = {
@@ -60,6 +63,8 @@ async def site_search(context: BrowserContext, home: str, term: str, limits: Bro
         "ok": False,
     }
     try:
+        if watch is not None:
+            await watch(page)  # the job's byte budget
         await WriteGuard().install(page)
         await page.goto(home, wait_until="load", timeout=limits.navigation_ms)
         with contextlib.suppress(Exception):  # the form may be written by JavaScript after load

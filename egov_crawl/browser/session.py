@@ -174,16 +174,27 @@ _PRIVATE_IPV4_PATTERNS = (
 PRIVATE_LITERAL_RULES = ", ".join(f"MAP {pattern} ~NOTFOUND" for pattern in _PRIVATE_IPV4_PATTERNS)
 
 
-def launch_args(hostmap: HostMap | None) -> list[str]:
+# With the SSRF proxy (``proxy.py``) Chromium resolves no name itself: every connection goes through the proxy,
+# which is addressed by this IP literal. A connection that bypassed the proxy would fail to resolve.
+PROXIED_RESOLVER_RULES = "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+# WebRTC would otherwise send UDP around the proxy (STUN to any address a page names).
+PROXIED_FLAGS: tuple[str, ...] = ("--force-webrtc-ip-handling-policy=disable_non_proxied_udp",)
+
+
+def launch_args(hostmap: HostMap | None, *, proxied: bool = False) -> list[str]:
     """Chromium command-line flags: the headless set, plus the host map when there is one.
 
-    Without a host map Chromium uses the system resolver (real crawls); with one, every connection goes
-    where the map says and, through its final ``MAP * ~NOTFOUND``, nowhere else.
+    ``proxied``: every context will be given the SSRF proxy (``browser/proxy.py``), which applies the host map
+    and the address rule itself, so Chromium resolves nothing. Otherwise (a session opened outside ``browse``),
+    without a host map Chromium uses the system resolver; with one, every connection goes where the map says
+    and, through its final ``MAP * ~NOTFOUND``, nowhere else.
     """
     args = list(HEADLESS_FLAGS)
+    if proxied:
+        return [*args, *PROXIED_FLAGS, f"--host-resolver-rules={PROXIED_RESOLVER_RULES}"]
     if hostmap is None:
-        # SSRF guard for the hops page.route does not see (redirects): Chromium never resolves a non-public IPv4
-        # literal (RFC 6890 ranges; names resolved by DNS are the documented limit, docs/reliability.md).
+        # Chromium never resolves a non-public IPv4 literal (RFC 6890 ranges). Names and IPv6 literals are not
+        # covered here: ``browse`` runs its contexts through the SSRF proxy, which covers them.
         args.append(f"--host-resolver-rules={PRIVATE_LITERAL_RULES}")
     if hostmap is not None:
         allowed = {key: t for key, t in hostmap.entries.items() if mapped_target_allowed(hostmap, t)}
@@ -231,12 +242,14 @@ async def browser_session(
     ca_pem: Path | None = None,
     executable: str | Path | None = None,
     workdir: Path | None = None,
+    proxied: bool = False,
 ) -> AsyncIterator[Browser]:
     """A headless Chromium under Playwright (async API), closed on exit even if the body raises.
 
     HOME points at a temporary directory (inside ``workdir`` when given), so Chromium writes nothing in the
     user's profile and trusts exactly the system roots plus ``ca_pem``. Playwright itself keeps the browser
-    profile in a temporary user-data directory that it removes when the browser closes.
+    profile in a temporary user-data directory that it removes when the browser closes. ``proxied``: the
+    caller gives every context the SSRF proxy (``launch_args``).
     """
     chromium = find_chromium(executable)
     if workdir is not None:
@@ -256,7 +269,7 @@ async def browser_session(
             browser = await pw.chromium.launch(
                 executable_path=chromium.path,
                 headless=True,
-                args=launch_args(hostmap),
+                args=launch_args(hostmap, proxied=proxied),
                 env=env,
                 downloads_path=Path(tmp) / "downloads",
             )

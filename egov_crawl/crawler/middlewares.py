@@ -1,4 +1,5 @@
-"""Downloader middlewares: robots.txt obeyed *and recorded*, Crawl-delay honoured, non-public addresses refused."""
+"""Downloader middlewares: robots.txt obeyed *and recorded*, Crawl-delay honoured, non-public addresses refused,
+bodies cut at the size cap named ``too_large``."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import DownloadCancelledError, NotConfigured
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
@@ -147,6 +148,43 @@ class PublicAddressMiddleware:
         reason = refusal(parts.hostname or "", port, self.hostmap)
         if reason:
             raise BlockedAddress(reason)
+
+
+BODY_BYTES_META = "egov_body_bytes"
+
+
+class OversizeMiddleware:
+    """A body cut at the size cap while it streamed is ``too_large``, like one refused from its Content-Length.
+
+    Scrapy refuses an announced oversize body with a message naming the max size (classified ``too_large``), but
+    it cuts a body without Content-Length by cancelling the download, and the spider then sees a bare
+    cancellation (``cancelled``). The browser did not know such a home page was too large and opened it (a
+    never-ending stream, audit H4). Counting each request's body bytes as they arrive (the ``bytes_received``
+    signal, the bytes the cap counts) tells the two apart: past the cap, the cancellation is re-raised with the
+    size in its message.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.default_maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        crawler.signals.connect(self._bytes_received, signal=signals.bytes_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OversizeMiddleware:
+        return cls(crawler)
+
+    @staticmethod
+    def _bytes_received(data: bytes, request: Request, **_: Any) -> None:
+        request.meta[BODY_BYTES_META] = request.meta.get(BODY_BYTES_META, 0) + len(data)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if not isinstance(exception, DownloadCancelledError) or "size" in str(exception).lower():
+            return
+        maxsize = int(request.meta.get("download_maxsize", self.default_maxsize) or 0)
+        received = int(request.meta.get(BODY_BYTES_META, 0))
+        if maxsize and received > maxsize:
+            raise DownloadCancelledError(
+                f"Received {received} bytes which is larger than download max size ({maxsize}) in request {request}."
+            ) from exception
 
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -141,6 +141,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Not in Scrapy: with --warc, every exchange as received (before redirects, retries, decompression) into
     # the agency's WARC file. Next to the downloader, after DownloaderStats (850) and HttpCache (900).
     "egov_crawl.crawler.warc.WarcRecordingMiddleware": 950,
+    # Not in Scrapy: a body cut at DOWNLOAD_MAXSIZE while streaming (no Content-Length) is too_large, not a bare
+    # cancellation. Next to the downloader, so its process_exception runs first.
+    "egov_crawl.crawler.middlewares.OversizeMiddleware": 960,
 }
 SPIDER_MIDDLEWARES = {
     # Default: enabled. It drops over-deep requests silently; the spider enforces DEPTH_LIMIT itself so that

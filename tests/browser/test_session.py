@@ -139,6 +139,13 @@ def test_launch_args_map_hosts_and_keep_playwrights_feature_list() -> None:
     ]
     # A map that does not allow private networks passes none of its loopback targets to Chromium.
     assert "8443" not in " ".join(launch_args(HostMap({("www.thai.test", 443): Target("127.0.0.1", 8443)})))
+    # Behind the SSRF proxy (browse): Chromium resolves nothing but the proxy's address, whatever the map says,
+    # and WebRTC may not send UDP around the proxy.
+    proxied = launch_args(hostmap, proxied=True)
+    assert [a for a in proxied if a.startswith("--host-resolver-rules")] == [
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+    ]
+    assert "--force-webrtc-ip-handling-policy=disable_non_proxied_udp" in proxied
 
 
 def test_prepare_trust_home_trusts_the_ca_for_servers(tmp_path: Path) -> None:
