@@ -95,7 +95,9 @@ CHROMIUM_NET_ERRORS: Final[dict[str, str]] = {
     "ERR_CERT_AUTHORITY_INVALID": f"{TLS_ERROR}:{TLS_UNTRUSTED}",
     "ERR_CERT_COMMON_NAME_INVALID": f"{TLS_ERROR}:{TLS_HOSTNAME_MISMATCH}",
     "ERR_SSL_PROTOCOL_ERROR": f"{TLS_ERROR}:{TLS_HANDSHAKE}",
-    "ERR_ADDRESS_UNREACHABLE": BLOCKED_ADDRESS,  # what the browser's SSRF guard aborts with (browser/guard.py)
+    # A private address met by Chromium outside the address guard's proxy (AddressGuard.explain maps the proxy's
+    # own refusals, ERR_SOCKS_CONNECTION_FAILED, to blocked_address with the refused URLs).
+    "ERR_ADDRESS_UNREACHABLE": BLOCKED_ADDRESS,
 }
 
 
