@@ -5,7 +5,7 @@ from __future__ import annotations
 from egov_crawl.scoring.facts import ProbeFactRow
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
-from tests.scoring.conftest import HOME, page, site
+from tests.scoring.conftest import HOME, link, page, site
 
 HEADERS = {
     "strict-transport-security": "max-age=63072000; includeSubDomains",
@@ -19,6 +19,10 @@ HEADERS = {
 def run(check_id: str, facts: object) -> tuple[Outcome, float | None]:
     finding = run_check(all_checks()[check_id], facts)  # type: ignore[arg-type]
     return finding.outcome, finding.score
+
+
+def run_outcome(check_id: str, facts: object) -> Outcome:
+    return run(check_id, facts)[0]
 
 
 def test_security_headers_hsts_and_version_banner_from_the_crawled_home_page() -> None:
@@ -83,3 +87,21 @@ def test_mixed_content_is_not_applicable_to_a_plain_http_site() -> None:
     facts = site(page(http_home, "x"))
     facts = type(facts)(**{**facts.__dict__, "homepage": http_home, "cache": {}})
     assert run("INF-13", facts)[0] is Outcome.NOT_APPLICABLE
+
+
+def test_a_published_disclosure_page_passes_when_the_probe_found_no_security_txt() -> None:
+    policy = "https://www.x.test/vulnerability-disclosure"
+    missing = ProbeFactRow(
+        "www.x.test", "security_txt", {"status": 404, "found": False, "valid": False, "url": HOME}, None
+    )
+    facts = site(
+        page(HOME, "x"),
+        page(policy, "Vulnerability disclosure policy", lang="en"),
+        links=(link(HOME, policy, "Vulnerability disclosure", region="footer"),),
+        probes=(missing,),
+    )
+    finding = run_check(all_checks()["INF-08"], facts)
+    assert finding.outcome is Outcome.PASS, finding
+    assert finding.evidence[0].url == policy
+    without = site(page(HOME, "x"), probes=(missing,))
+    assert run_outcome("INF-08", without) is Outcome.FAIL

@@ -72,8 +72,10 @@ def security_txt(site: SiteFacts) -> Finding:
     """What: A valid /.well-known/security.txt (RFC 9116: Contact and Expires, not expired) or a published
     vulnerability-disclosure page.
     Why: ScanGov, M-17 VDP link, Internet.nl: researchers who find a hole need to know whom to tell.
-    Evidence: the security.txt URL, its status and fields (from the probe, else from the crawler's fetch).
-    Outcomes: PASS when valid; FAIL when absent or invalid; NOT_OBSERVED when the file could not be fetched.
+    Evidence: the security.txt URL, its status and fields (from the probe, else from the crawler's fetch), or the
+    disclosure page found by the lexicon entry `INF-08`.
+    Outcomes: PASS when security.txt is valid or a disclosure page is published; FAIL when neither; NOT_OBSERVED
+    when the file could not be fetched and no disclosure page was found.
     """
     probed = [p for p in site.probe("security_txt") if p.payload.get("status") is not None or p.payload.get("found")]
     if probed:
@@ -81,10 +83,13 @@ def security_txt(site: SiteFacts) -> Finding:
         payload = best.payload
         data = {"status": payload.get("status"), "problems": payload.get("problems")}
         evidence = Evidence(f"security.txt on {best.host}: HTTP {payload.get('status')}", payload.get("url"), data)
-        return Finding.passed(evidence) if payload.get("valid") else Finding.failed(evidence)
+        if payload.get("valid"):
+            return Finding.passed(evidence)
+        return _disclosure_page(site, evidence)
     fetched = site.site_facts.get("security_txt")
     if not fetched or fetched.get("status") is None:
-        return Finding.not_observed("security.txt was not fetched")
+        vdp = find(site, "INF-08")
+        return Finding.passed(match_evidence(vdp)) if vdp else Finding.not_observed("security.txt was not fetched")
     fields = fetched.get("fields") or {}
     valid = fetched.get("status") == 200 and bool(fields.get("contact")) and len(fields.get("expires") or []) == 1
     valid = valid and str(fetched.get("final_url") or fetched.get("url") or "").startswith("https://")  # RFC 9116 §3
@@ -95,8 +100,13 @@ def security_txt(site: SiteFacts) -> Finding:
     evidence = Evidence(f"security.txt answered HTTP {fetched.get('status')}", fetched.get("url"), data)
     if valid:
         return Finding.passed(evidence)
+    return _disclosure_page(site, evidence)
+
+
+def _disclosure_page(site: SiteFacts, security_txt: Evidence) -> Finding:
+    """Without a valid security.txt, a published vulnerability-disclosure page passes INF-08 on its own."""
     vdp = find(site, "INF-08")
-    return Finding.passed(match_evidence(vdp)) if vdp else Finding.failed(evidence)
+    return Finding.passed(match_evidence(vdp)) if vdp else Finding.failed(security_txt)
 
 
 def version_banners(headers: dict[str, str], generator: str | None) -> dict[str, str]:
