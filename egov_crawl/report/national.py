@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import mean
+from typing import Any
 
 from egov_crawl.report import views
 from egov_crawl.report.views import RankRow
@@ -71,6 +72,7 @@ class NationalSummary:
     overall_mean: float | None
     obstacles: list[Obstacle]
     failures: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def agencies(self) -> int:
@@ -117,6 +119,25 @@ def top_obstacles(counts: dict[str, dict[str, int]], top: int | None = None) -> 
     return found[:top] if top is not None else found
 
 
+def profile_warnings(scores: list[Any]) -> list[str]:
+    """The warning of scores computed under a methodology that is not valid for some agencies' country profiles
+    (each score records both in ``subindices._meta``; scores stored before profiles existed record neither)."""
+    from egov_crawl.scoring.methodology import profile_warning
+
+    if not scores:
+        return []
+    profiles: dict[str, str] = {}
+    valid: list[str] | None = None
+    for score in scores:
+        meta = score.subindices.get("_meta") or {}
+        if meta.get("methodology_profiles") is not None:
+            valid = list(meta["methodology_profiles"])
+        if meta.get("profile"):
+            profiles[score.agency_id] = str(meta["profile"])
+    line = profile_warning(scores[0].methodology_id, valid, profiles)
+    return [line] if line else []
+
+
 def national_summary(
     db_url: str, *, run_id: int | None = None, methodology_id: str = "default", top: int | None = 15
 ) -> NationalSummary:
@@ -145,4 +166,5 @@ def national_summary(
         overall_mean=_mean([r.overall for r in rows]),
         obstacles=top_obstacles(counts, top),
         failures={source: dict(classes) for source, classes in failures.items() if classes},
+        warnings=profile_warnings(scores),
     )

@@ -42,6 +42,34 @@ Lexicons (`egov_crawl/scoring/lexicon/th.yaml`, `en.yaml`) hold the Thai and Eng
 normalised as catalog §8.6 says (NFC, zero-width characters removed, Thai digits as ASCII, dashes unified,
 case-folded) and keywords match as substrings in page titles, headings and short link labels (news articles
 and the agency's own name excluded), URL paths and links to national platforms.
+
+## Country profiles
+
+What counts as "government" differs by country, so it is data: a country profile
+(`egov_crawl/profiles/th.yaml`, `us.yaml`, `gb.yaml`) names the official domain suffixes (by cohort where the
+rules differ), other recognised government hosts, the national platforms that satisfy an indicator, the order
+in which the lexicon's languages are tried, and whether the law expects a cookie banner. The registry's
+`country` chooses the profile for its agencies; an agency's own `profile:` overrides it; a registry without
+`country` is Thai (`th`). The profile decides INF-02 (official domain), OPN-30 (links to government hosts),
+INF-28 (which host names are twins: a registrable domain is one label under the profile's longest public
+suffix) and, after the lexicon found nothing, the national-platform links of the keyword indicators.
+
+Two real agencies:
+
+- **The Revenue Department** (`agencies.yaml`, `country: TH`, cohort department), https://www.rd.go.th/ —
+  INF-02 passes on `.go.th` (`.mi.th` for the armed forces; state enterprises may also use `.or.th`,
+  `.co.th`); OPN-30 counts links to `*.go.th` hosts; a link to `thaid.go.th` or `ndid.co.th` is digital-ID
+  login (SRV-07), to `gprocurement.go.th` e-procurement (SRV-23); INF-28 compares `rd.go.th` and
+  `www.rd.go.th`.
+- **The Census Bureau** (imported with `egov-crawl agencies import dotgov`, which writes `country: US`),
+  https://census.gov/ — INF-02 passes on `.gov` (also `.mil`, `.fed.us`); OPN-30 counts links to `usa.gov`
+  and `*.gov`; a link to `login.gov` is digital-ID login (SRV-07) and the Digital Analytics Program's script
+  (`dap.digitalgov.gov`) is web analytics (INF-32). A site on a subdomain such as `18f.gsa.gov` has no
+  `www.` twin: INF-28 is NOT_APPLICABLE for it.
+
+A methodology lists the profiles it is valid for (`profiles: [th]` in `ita-oit`, whose items are Thai law;
+none listed, as in `default`, means every profile). Scoring agencies of another profile under it still
+works, but `score`, `rescore`, the nightly run's summary, `summary` and the HTML reports print a warning.
 """
 
 
@@ -61,6 +89,7 @@ def methodology_section(methodology: Methodology) -> str:
         f"{agg.min_covered_share:.0%} of a pillar's weight."
         + (" Has/hasn't scoring: any score above 0 counts as 1." if agg.binary else ""),
         "Bands: " + "; ".join(f"{b.name} > {b.above:g}" for b in agg.bands) + ".",
+        "Valid for the country profiles: " + (", ".join(methodology.profiles) if methodology.profiles else "all") + ".",
         "",
     ]
     for pillar in methodology.pillars:

@@ -32,7 +32,7 @@ from egov_crawl.errors import UserError
 from egov_crawl.report import views
 from egov_crawl.report.export import RANK_COLUMNS
 from egov_crawl.report.html import charts
-from egov_crawl.report.national import Methodology, NationalSummary, RunInfo, national_summary
+from egov_crawl.report.national import Methodology, NationalSummary, RunInfo, national_summary, profile_warnings
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 
@@ -280,6 +280,7 @@ def _write_agency_page(
             findings=_finding_groups(score, findings),
             screenshots=_screenshots(facts, evidence_root, out_dir, prefix="../"),
             national_link=national_link,
+            warnings=profile_warnings([score]),
         )
 
 

@@ -19,6 +19,7 @@ from egov_crawl.scoring.checks.common import (
     match_evidence,
     news_urls,
     page_of,
+    profile_platform_link,
 )
 from egov_crawl.scoring.facts import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.lexicon import find_in_text
@@ -26,13 +27,6 @@ from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
 
 BOTH = (Source.CRAWL, Source.PROBE)
-# Official government second-level domains by cohort (catalog INF-02; THNIC registration rules).
-GOV_SUFFIXES = {
-    "default": (".go.th",),
-    "state-enterprise": (".go.th", ".or.th", ".co.th"),
-    "public-org": (".go.th", ".or.th"),
-    "university": (".ac.th", ".go.th"),
-}
 VERSION = re.compile(r"\d+\.\d+")
 CHALLENGE_STATUSES = {403, 429, 503}  # catalog INF-35: WAF / rate-limit challenge pages
 FRESH_DAYS, STALE_DAYS = 30, 90  # catalog INF-30 bands
@@ -53,18 +47,24 @@ def _host(url: str) -> str:
 
 @check("INF-02", "official-domain", "Official government domain")
 def official_domain(site: SiteFacts) -> Finding:
-    """What: The home page ends on an official government domain (.go.th; .or.th, .ac.th by cohort).
+    """What: The home page ends on an official government domain of the agency's country profile and cohort
+    (Thailand: .go.th or .mi.th; .or.th, .co.th, .ac.th for state enterprises, public organisations and
+    universities; United States: .gov, .mil, .fed.us; United Kingdom: .gov.uk, .nhs.uk, .police.uk…).
     Why: LOSI #281, ScanGov: citizens can tell a real government site from an impostor by its domain.
-    Evidence: the final host of the home page after redirects and the suffixes allowed for the cohort.
+    Evidence: the final host of the home page after redirects and the suffixes the profile allows for the cohort.
     Outcomes: PASS on an allowed suffix; FAIL otherwise; NOT_OBSERVED when the home page was not reached.
     """
     home = site.home
     if home is None or home.status is None:
         return Finding.not_observed("the home page was not fetched", site.homepage)
     host = _host(home.final_url or home.url)
-    allowed = GOV_SUFFIXES.get(site.cohort, GOV_SUFFIXES["default"])
-    evidence = Evidence(f"the home page is served from {host}", home.final_url or home.url, {"allowed": allowed})
-    return Finding.passed(evidence) if host.endswith(allowed) else Finding.failed(evidence)
+    allowed = site.profile.official_suffixes(site.cohort)
+    data: dict[str, object] = {"allowed": allowed}
+    banner = site.profile.official_banner
+    if banner:  # informative: the domain decides, but an analyst looking at a FAIL wants to know
+        data["official_banner"] = banner.lower() in home.text().lower()
+    evidence = Evidence(f"the home page is served from {host}", home.final_url or home.url, data)
+    return Finding.passed(evidence) if site.profile.is_official(host, site.cohort) else Finding.failed(evidence)
 
 
 @check("INF-08", "security-txt", "Vulnerability disclosure / security.txt", needs=BOTH)
@@ -440,6 +440,9 @@ def web_analytics(site: SiteFacts) -> Finding:
     counter = find_in_text(site, "OPN-29")
     if counter:
         return Finding.passed(match_evidence(counter))
+    platform = profile_platform_link(site, "INF-32")  # a national analytics programme (the US DAP script)
+    if platform:
+        return Finding.passed(platform)
     return absent(site, "no analytics tag or visitor counter")
 
 
