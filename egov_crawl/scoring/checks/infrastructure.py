@@ -338,8 +338,16 @@ def apex_www(site: SiteFacts) -> Finding:
     """What: Both example.go.th and www.example.go.th answer and reach the same canonical site.
     Why: ScanGov, GSA: citizens type either; one of them failing looks like the site is down.
     Evidence: the apex and www endpoints and where they end (probe), else the crawler's fetch of the twin host.
-    Outcomes: PASS when both reach the same host; FAIL when one fails or they diverge; NOT_OBSERVED otherwise.
+    Outcomes: PASS when both reach the same host; FAIL when one fails or they diverge; NOT_APPLICABLE when the
+    site is on a subdomain (18f.gsa.gov: only a registrable domain, computed with the country profile's public
+    suffixes, and its www form are twins); NOT_OBSERVED otherwise.
     """
+    host = _host(site.homepage)
+    domain = site.profile.registrable_domain(host) if host else ""
+    if host and host not in (domain, f"www.{domain}"):
+        return Finding.not_applicable(
+            f"{host} is a subdomain of {domain}: only a registrable domain and its www form are twins"
+        )
     for probe in site.probe("https"):
         endpoints = probe.payload.get("endpoints") or {}
         finals = {}
