@@ -140,15 +140,23 @@ def explain_command(
     run: RunOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.TABLE,
+    methodology: Annotated[
+        str, typer.Option("--methodology", "-m", help="Methodology id the outcome is counted under")
+    ] = "default",
 ) -> None:
     """Why an agency got its outcome on one check: outcome, score, evidence, and what the check does."""
-    found = views.explain(config.db_url(db), agency, check_id, run_id=run)
+    found = views.explain(config.db_url(db), agency, check_id, run_id=run, methodology_id=methodology)
     if fmt is Format.JSON:
         sys.stdout.write(json.dumps(found.__dict__, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     review = " (needs review)" if found.needs_review else ""
+    note = f" ({found.note})" if found.note else ""
     console.print(f"[bold]{found.check_id}[/bold] {found.title} — {found.agency_id}, run {found.run_id}")
-    console.print(f"outcome: {found.outcome}{review}   score: {found.score}   policy: {found.methodology}")
+    console.print(
+        f"outcome: {found.outcome}{note}{review}   score: {found.score}   policy: {found.methodology}", markup=False
+    )
+    if found.finding_outcome != found.outcome:
+        console.print(f"the check itself found {found.finding_outcome}; the methodology counts {found.outcome}")
     for item in found.evidence:
         console.print(
             f"  evidence: {item.get('summary')}" + (f"\n            {item['url']}" if item.get("url") else "")
