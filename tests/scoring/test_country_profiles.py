@@ -15,7 +15,7 @@ import pytest
 from egov_crawl import __version__
 from egov_crawl.profiles import load_profile
 from egov_crawl.registry.dotgov import import_dotgov_file
-from egov_crawl.scoring.facts import LinkFacts, SiteFacts, load_sites
+from egov_crawl.scoring.facts import BrowserFactRow, LinkFacts, SiteFacts, load_sites
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
 from egov_crawl.store import repository
@@ -93,3 +93,18 @@ def test_a_thai_agency_keeps_the_thai_rules() -> None:
     assert outcome("INF-02", enterprise) is Outcome.PASS
     assert outcome("INF-02", site(page("https://www.tat.or.th/", "x"))) is Outcome.FAIL  # a department on .or.th
     assert outcome("INF-02", site(page("https://www.rta.mi.th/", "x"))) is Outcome.PASS  # the army
+
+
+def test_a_cookie_banner_is_expected_only_where_the_law_asks_for_one(census: SiteFacts) -> None:
+    rendered = BrowserFactRow(
+        CENSUS,
+        "page",
+        {"role": "home", "final_url": CENSUS, "consent_banner": {"present": False}, "trackers": []},
+        None,
+        None,
+    )
+    us = changed(census, browser=(rendered,))
+    assert outcome("INF-07", us) is Outcome.PASS  # no cookie, no tracker; no banner is due in the US
+    thai = changed(us, profile=load_profile("th"))
+    finding = run_check(all_checks()["INF-07"], thai)
+    assert (finding.outcome, finding.score) == (Outcome.PARTIAL, 0.667)  # PDPA: the missing banner counts
