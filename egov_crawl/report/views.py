@@ -286,14 +286,15 @@ def explain(
     rules = _bundled_or_default(methodology_id)
     rule = rules.rules.get(spec.id)
     placement = rules.placement.get(spec.id)
+    outcome = counted.get("outcome", finding.outcome)
     return Explanation(
         agency_id,
         run,
         spec.id,
         spec.title,
-        counted.get("outcome", finding.outcome),
+        outcome,
         counted.get("score", finding.score) if counted else finding.score,
-        finding.needs_review,
+        finding.needs_review and outcome != "NOT_APPLICABLE",  # nothing to review where it does not count
         list((finding.evidence or {}).get("items", [])),
         spec.doc,
         {

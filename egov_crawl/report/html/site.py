@@ -185,14 +185,15 @@ def _finding_groups(score: Any, findings: list[Any]) -> list[FindingGroup]:
         pillar, sub_title = placement.get(finding.check_id, (spec.pillar if spec else "other", None))
         shown, more = _evidence_items(finding.evidence)
         scored = counted.get(finding.check_id) or {}
+        outcome = scored.get("outcome", finding.outcome)
         grouped[pillar].append(
             FindingRow(
                 finding.check_id,
                 spec.title if spec else finding.check_id,
                 sub_title,
-                scored.get("outcome", finding.outcome),
+                outcome,
                 scored["score"] if scored else finding.score,
-                finding.needs_review,
+                finding.needs_review and outcome != "NOT_APPLICABLE",
                 shown,
                 more,
                 scored.get("note"),
