@@ -108,7 +108,8 @@ def browse_task(run_id: int, agency: dict[str, Any], options: dict[str, Any]) ->
 def score_task(run_id: int, options: dict[str, Any]) -> dict[str, Any]:
     """Finish the run once every agency task is done: score it (when its phases include score), record the
     phases in ``run.summary`` and mark it complete."""
-    from egov_crawl.scoring.engine import score_run
+    from egov_crawl.scoring.engine import profile_warning_of, score_run
+    from egov_crawl.scoring.methodology import load_methodology
 
     run_options = decode_options(options)
     db_url = _db_url()
@@ -121,10 +122,11 @@ def score_task(run_id: int, options: dict[str, Any]) -> dict[str, Any]:
         agency_ids = list(pipeline.get("agency_ids", []))
         phases = list(pipeline.get("phases", []))
     scores = []
+    warning = None
     if "score" in phases:
-        scores = score_run(
-            db_url, run_id, methodology=run_options.methodology, agency_ids=agency_ids, keep_findings=False
-        )
+        rules = load_methodology(run_options.methodology)
+        scores = score_run(db_url, run_id, methodology=rules, agency_ids=agency_ids, keep_findings=False)
+        warning = profile_warning_of(rules, scores)
     progress = tracking.progress(_connection(), run_id)
     with sessions.begin() as session:
         for phase in (p for p in phases if p in AGENCY_PHASES):
@@ -132,7 +134,8 @@ def score_task(run_id: int, options: dict[str, Any]) -> dict[str, Any]:
             detail = f"{len(agency_ids)} agencies" + (f", {len(failed)} tasks failed" if failed else "")
             repository.mark_phase(session, run_id, phase, done=True, detail=detail, failed_tasks=failed)
         if "score" in phases:
-            repository.mark_phase(session, run_id, "score", done=True, detail=f"{len(scores)} agencies scored")
+            detail = f"{len(scores)} agencies scored" + (f"; {warning}" if warning else "")
+            repository.mark_phase(session, run_id, "score", done=True, detail=detail)
         repository.set_run_status(
             session,
             run_id,

@@ -174,12 +174,13 @@ def _browse(ctx: PhaseContext) -> str:
 
 
 def _score(ctx: PhaseContext) -> str:
-    from egov_crawl.scoring.engine import score_run
+    from egov_crawl.scoring.engine import profile_warning_of, score_run
+    from egov_crawl.scoring.methodology import load_methodology
 
-    scores = score_run(
-        ctx.db_url, ctx.run_id, methodology=ctx.options.methodology, agency_ids=ctx.agency_ids, keep_findings=False
-    )
-    return f"{len(scores)} agencies scored"
+    rules = load_methodology(ctx.options.methodology)
+    scores = score_run(ctx.db_url, ctx.run_id, methodology=rules, agency_ids=ctx.agency_ids, keep_findings=False)
+    warning = profile_warning_of(rules, scores)
+    return f"{len(scores)} agencies scored" + (f"; {warning}" if warning else "")
 
 
 PHASE_FUNCTIONS: dict[str, Callable[[PhaseContext], str]] = {

@@ -119,6 +119,21 @@ class Agency(Strict):
     tags: list[str] = Field(default_factory=list)
     verified: bool = False
     notes: str | None = None
+    # The country profile the agency is judged under (egov_crawl/profiles): the registry's ``country`` unless set
+    # here, e.g. an embassy's site listed in another country's registry.
+    profile: str | None = None
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str | None) -> str | None:
+        from egov_crawl.profiles import bundled_profiles
+
+        if value is None:
+            return None
+        known = bundled_profiles()
+        if value.lower() not in known:
+            raise ValueError(f"unknown country profile {value!r}; the profiles are: {', '.join(known)}")
+        return value.lower()
 
     @field_validator("name", mode="before")
     @classmethod
@@ -146,6 +161,24 @@ class Registry(Strict):
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code, e.g. TH")
     source: str | None = None
     agencies: list[Agency]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_from_country(cls, data: object) -> object:
+        """Each agency without its own ``profile:`` takes the registry's country's, so the choice travels with
+        the agency entry (into the store, to worker processes) without the registry."""
+        from egov_crawl.profiles import profile_for_country
+
+        if not isinstance(data, dict) or not isinstance(data.get("agencies"), list):
+            return data
+        profile = profile_for_country(data.get("country") if isinstance(data.get("country"), str) else None)
+        if profile is None:
+            return data
+        agencies = [
+            {**a, "profile": profile} if isinstance(a, dict) and a.get("profile") is None else a
+            for a in data["agencies"]
+        ]
+        return {**data, "agencies": agencies}
 
     def by_id(self) -> dict[str, Agency]:
         return {agency.id: agency for agency in self.agencies}

@@ -90,6 +90,7 @@ def summary_as_dict(summary: NationalSummary) -> dict[str, Any]:
             {**o.__dict__, "observed": o.observed, "fail_share": o.fail_share} for o in summary.obstacles
         ],
         "failures": summary.failures,
+        "warnings": summary.warnings,
     }
 
 
@@ -102,6 +103,8 @@ def _print_summary(summary: NationalSummary) -> None:
     )
     mean = "–" if summary.overall_mean is None else f"{summary.overall_mean:.1f}"
     console.print(f"[bold]{summary.agencies}[/] agencies scored · mean overall {mean}", highlight=False)
+    for warning in summary.warnings:
+        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
     render(list(summary.bands.items()), _pairs("band", "agencies"), Format.TABLE, title="Bands")
     means = [(summary.pillar_titles[p], "–" if v is None else f"{v:.1f}") for p, v in summary.pillar_means.items()]

@@ -7,6 +7,8 @@ terminal ``summary`` and the national HTML report are built from :func:`national
 indicators do most agencies fail? Indicators are ordered by the number of agencies with FAIL, then PARTIAL, then
 id; the share is of the agencies where the indicator was observed (PASS, PARTIAL or FAIL), so an indicator that
 could not be measured is not counted as a failure (catalog §8.7: NOT_OBSERVED lowers coverage, not the score).
+Outcomes are the ones the methodology counts (the stored score's indicators): an indicator that does not apply
+to an agency's cohort is NOT_APPLICABLE for it, never one of its failures, whatever the check found.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import mean
+from typing import Any
 
 from egov_crawl.report import views
 from egov_crawl.report.views import RankRow
@@ -71,6 +74,7 @@ class NationalSummary:
     overall_mean: float | None
     obstacles: list[Obstacle]
     failures: dict[str, dict[str, int]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def agencies(self) -> int:
@@ -117,6 +121,39 @@ def top_obstacles(counts: dict[str, dict[str, int]], top: int | None = None) -> 
     return found[:top] if top is not None else found
 
 
+def counted_outcomes(scores: list[Any], findings: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """check_id → {outcome: agencies}, as the methodology counts them in ``scores``; checks the methodology does
+    not list keep the counts of their stored ``findings``."""
+    counts: dict[str, dict[str, int]] = {}
+    for score in scores:
+        for check_id, item in views.scored_indicators(score).items():
+            by_outcome = counts.setdefault(check_id, {})
+            outcome = str(item.get("outcome"))
+            by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
+    for check_id, by_outcome in findings.items():
+        counts.setdefault(check_id, dict(by_outcome))
+    return counts
+
+
+def profile_warnings(scores: list[Any]) -> list[str]:
+    """The warning of scores computed under a methodology that is not valid for some agencies' country profiles
+    (each score records both in ``subindices._meta``; scores stored before profiles existed record neither)."""
+    from egov_crawl.scoring.methodology import profile_warning
+
+    if not scores:
+        return []
+    profiles: dict[str, str] = {}
+    valid: list[str] | None = None
+    for score in scores:
+        meta = score.subindices.get("_meta") or {}
+        if meta.get("methodology_profiles") is not None:
+            valid = list(meta["methodology_profiles"])
+        if meta.get("profile"):
+            profiles[score.agency_id] = str(meta["profile"])
+    line = profile_warning(scores[0].methodology_id, valid, profiles)
+    return [line] if line else []
+
+
 def national_summary(
     db_url: str, *, run_id: int | None = None, methodology_id: str = "default", top: int | None = 15
 ) -> NationalSummary:
@@ -143,6 +180,7 @@ def national_summary(
         bands=band_counts(rows),
         pillar_means={p: _mean([r.pillars.get(p) for r in rows]) for p in titles},
         overall_mean=_mean([r.overall for r in rows]),
-        obstacles=top_obstacles(counts, top),
+        obstacles=top_obstacles(counted_outcomes(scores, counts), top),
         failures={source: dict(classes) for source, classes in failures.items() if classes},
+        warnings=profile_warnings(scores),
     )

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from egov_crawl.errors import UserError
+from egov_crawl.scoring.methodology import Methodology
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Agency, Score
@@ -204,6 +205,17 @@ def score_card(
     return ScoreCard(agency_id, run, methodology_id, lines)
 
 
+def scored_indicators(score: Score) -> dict[str, dict[str, Any]]:
+    """Indicator id → how the methodology counted it (outcome, score, weight, note): the check's finding after
+    applicability and gates. An indicator that does not apply to the agency's cohort is NOT_APPLICABLE here
+    whatever the check found, and must be shown and counted as such, never as the check's FAIL."""
+    out: dict[str, dict[str, Any]] = {}
+    for sub_id, sub in score.subindices.items():
+        if not sub_id.startswith("_"):
+            out.update(sub.get("indicators") or {})
+    return out
+
+
 def _sub_of(score: Score, check_id: str) -> str:
     return next((k for k, v in score.subindices.items() if check_id in (v.get("indicators") or {})), "")
 
@@ -221,35 +233,68 @@ class Explanation:
     run_id: int
     check_id: str
     title: str
-    outcome: str | None
+    outcome: str | None  # as the methodology counts it (NOT_APPLICABLE outside ``applies_to``, FAIL when gated)
     score: float | None
     needs_review: bool
     evidence: list[dict[str, Any]]
     doc: str
     methodology: dict[str, Any]
+    note: str | None = None  # why the counted outcome differs from the check's ("applies to province, local")
+    finding_outcome: str | None = None  # what the check itself concluded
 
 
-def explain(db_url: str, agency_id: str, check_id: str, *, run_id: int | None = None) -> Explanation:
-    """A finding with its evidence and the check's docstring (what / why / evidence / outcomes)."""
+def _bundled_or_default(methodology_id: str) -> Methodology:
+    """The bundled methodology of that id, else the default (scores name a methodology by id only)."""
     from egov_crawl.scoring.methodology import load_methodology
+
+    try:
+        return load_methodology(methodology_id)
+    except UserError:
+        return load_methodology()
+
+
+def _counted(session: Any, run: int, agency_id: str, check_id: str, methodology_id: str) -> dict[str, Any] | None:
+    """The indicator as the stored score under ``methodology_id`` counts it; else (not scored under it, or not
+    in it) as the bundled methodology's applicability rule and the agency's cohort decide."""
+    score = next((s for s, r in repository.score_history(session, agency_id, methodology_id) if r.id == run), None)
+    if score is not None:
+        counted = scored_indicators(score).get(check_id)
+        if counted is not None:
+            return counted
+    rule = _bundled_or_default(methodology_id).rules.get(check_id)
+    agency = repository.get_agency(session, agency_id)
+    if rule is not None and rule.applies_to is not None and agency is not None and agency.cohort not in rule.applies_to:
+        note = f"applies to {', '.join(rule.applies_to)}"
+        return {"outcome": "NOT_APPLICABLE", "score": None, "note": note}
+    return None
+
+
+def explain(
+    db_url: str, agency_id: str, check_id: str, *, run_id: int | None = None, methodology_id: str = "default"
+) -> Explanation:
+    """A finding with its evidence and the check's docstring (what / why / evidence / outcomes); the outcome is
+    the one the methodology counts, with the reason when it differs from the check's own."""
     from egov_crawl.scoring.registry import get_check
 
     spec = get_check(check_id)
     with session_factory(open_store(db_url))() as session:
         run = _run_or_newest(session, run_id)
         finding = next((f for f in repository.findings_of(session, run, agency_id) if f.check_id == spec.id), None)
-    if finding is None:
-        raise UserError(f"no finding for {agency_id} {spec.id} in run {run}; run `egov-crawl score {agency_id}`")
-    rule = load_methodology().rules.get(spec.id)
-    placement = load_methodology().placement.get(spec.id)
+        if finding is None:
+            raise UserError(f"no finding for {agency_id} {spec.id} in run {run}; run `egov-crawl score {agency_id}`")
+        counted = _counted(session, run, agency_id, spec.id, methodology_id) or {}
+    rules = _bundled_or_default(methodology_id)
+    rule = rules.rules.get(spec.id)
+    placement = rules.placement.get(spec.id)
+    outcome = counted.get("outcome", finding.outcome)
     return Explanation(
         agency_id,
         run,
         spec.id,
         spec.title,
-        finding.outcome,
-        finding.score,
-        finding.needs_review,
+        outcome,
+        counted.get("score", finding.score) if counted else finding.score,
+        finding.needs_review and outcome != "NOT_APPLICABLE",  # nothing to review where it does not count
         list((finding.evidence or {}).get("items", [])),
         spec.doc,
         {
@@ -259,6 +304,8 @@ def explain(db_url: str, agency_id: str, check_id: str, *, run_id: int | None = 
             "gate": rule.gate if rule else None,
             "applies_to": list(rule.applies_to) if rule and rule.applies_to else None,
         },
+        counted.get("note"),
+        finding.outcome,
     )
 
 

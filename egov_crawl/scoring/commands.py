@@ -11,7 +11,7 @@ import json
 import sys
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,6 +22,9 @@ from egov_crawl.output import Column, Format, render
 from egov_crawl.report import views
 from egov_crawl.report.export import HISTORY_COLUMNS, RANK_COLUMNS, SCORE_COLUMNS, export
 from egov_crawl.scoring.registry import CheckSpec
+
+if TYPE_CHECKING:
+    from egov_crawl.scoring.engine import AgencyScore
 
 console = Console()
 err = Console(stderr=True)
@@ -45,6 +48,16 @@ def _methodology_id(methodology: str | None) -> str:
     from egov_crawl.scoring.methodology import load_methodology
 
     return load_methodology(methodology).id
+
+
+def _warn_of_profiles(methodology: str | None, scores: list[AgencyScore]) -> None:
+    """On stderr: agencies scored under a methodology not valid for their country profile."""
+    from egov_crawl.scoring.engine import profile_warning_of
+    from egov_crawl.scoring.methodology import load_methodology
+
+    warning = profile_warning_of(load_methodology(methodology), scores)
+    if warning:
+        err.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 def _no_facts_line(url: str, run_id: int, agency: str) -> str:
@@ -84,6 +97,7 @@ def score_command(
         raise UserError("the store has no run to score; crawl first (`egov-crawl crawl …`)")
     day = as_of.date() if as_of else None
     scores = score_run(url, run_id, methodology=methodology, agency_ids=[agency] if agency else None, as_of=day)
+    _warn_of_profiles(methodology, scores)
     if agency is None:
         err.print(f"scored {len(scores)} agencies of run {run_id}")
         rows = views.rank(url, run_id=run_id, methodology_id=_methodology_id(methodology))
@@ -126,15 +140,23 @@ def explain_command(
     run: RunOption = None,
     db: DbOption = None,
     fmt: FormatOption = Format.TABLE,
+    methodology: Annotated[
+        str, typer.Option("--methodology", "-m", help="Methodology id the outcome is counted under")
+    ] = "default",
 ) -> None:
     """Why an agency got its outcome on one check: outcome, score, evidence, and what the check does."""
-    found = views.explain(config.db_url(db), agency, check_id, run_id=run)
+    found = views.explain(config.db_url(db), agency, check_id, run_id=run, methodology_id=methodology)
     if fmt is Format.JSON:
         sys.stdout.write(json.dumps(found.__dict__, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     review = " (needs review)" if found.needs_review else ""
+    note = f" ({found.note})" if found.note else ""
     console.print(f"[bold]{found.check_id}[/bold] {found.title} — {found.agency_id}, run {found.run_id}")
-    console.print(f"outcome: {found.outcome}{review}   score: {found.score}   policy: {found.methodology}")
+    console.print(
+        f"outcome: {found.outcome}{note}{review}   score: {found.score}   policy: {found.methodology}", markup=False
+    )
+    if found.finding_outcome != found.outcome:
+        console.print(f"the check itself found {found.finding_outcome}; the methodology counts {found.outcome}")
     for item in found.evidence:
         console.print(
             f"  evidence: {item.get('summary')}" + (f"\n            {item['url']}" if item.get("url") else "")
@@ -156,7 +178,7 @@ def rescore_command(
     ] = None,
 ) -> None:
     """Recompute findings and scores from stored facts (no network): after a methodology or check change."""
-    from egov_crawl.scoring.engine import AgencyScore, rescore
+    from egov_crawl.scoring.engine import rescore
 
     day = as_of.date() if as_of else None
     url = config.db_url(db)
@@ -169,6 +191,7 @@ def rescore_command(
         workers=workers,
         keep_findings=False,
     )
+    _warn_of_profiles(methodology, scores)
     columns: list[Column[AgencyScore]] = [
         Column("run", lambda s: s.run_id, justify="right"),
         Column("agency", lambda s: s.agency_id),

@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from egov_crawl import __version__
 from egov_crawl.errors import UserError
+from egov_crawl.profiles import DEFAULT_PROFILE
 from egov_crawl.scoring.aggregate import Aggregate, aggregate
 from egov_crawl.scoring.facts import SiteFacts, load_sites, run_as_of
-from egov_crawl.scoring.methodology import Methodology, load_methodology
+from egov_crawl.scoring.methodology import Methodology, load_methodology, profile_warning
 from egov_crawl.scoring.model import Finding
 from egov_crawl.scoring.registry import CheckSpec, all_checks, run_check
 from egov_crawl.store import repository
@@ -63,6 +64,7 @@ class AgencyScore:
     methodology_hash: str
     result: Aggregate
     findings: dict[str, Finding]
+    profile: str = DEFAULT_PROFILE  # the agency's country profile (egov_crawl/profiles)
 
     @property
     def overall(self) -> float | None:
@@ -86,8 +88,14 @@ def score_site(rules: Methodology, checks: dict[str, CheckSpec], site: SiteFacts
     findings = {check_id: run_check(spec, site) for check_id, spec in checks.items()}
     result = aggregate(rules, site.cohort, findings)
     return AgencyScore(
-        site.agency_id, site.run_id, site.cohort, rules.id, rules.version, rules.sha256, result, findings
-    )
+        site.agency_id, site.run_id, site.cohort, rules.id, rules.version, rules.sha256, result, findings,
+        site.profile.id,
+    )  # fmt: skip
+
+
+def profile_warning_of(rules: Methodology, scores: list[AgencyScore]) -> str | None:
+    """The warning line when some scored agencies use a country profile ``rules`` is not valid for."""
+    return profile_warning(rules.id, rules.profiles, {s.agency_id: s.profile for s in scores})
 
 
 def _finding_rows(score: AgencyScore, checks: dict[str, CheckSpec]) -> list[dict[str, Any]]:
@@ -105,7 +113,7 @@ def _finding_rows(score: AgencyScore, checks: dict[str, CheckSpec]) -> list[dict
     ]
 
 
-def _score_row(score: AgencyScore, as_of: date) -> dict[str, Any]:
+def _score_row(score: AgencyScore, as_of: date, rules_profiles: tuple[str, ...] | None) -> dict[str, Any]:
     result = score.result
     return {
         "agency_id": score.agency_id,
@@ -117,7 +125,13 @@ def _score_row(score: AgencyScore, as_of: date) -> dict[str, Any]:
         "pillars": {k: v.to_json() for k, v in result.pillars.items()},
         "subindices": {
             **{k: v.to_json() for k, v in result.subindices.items()},
-            "_meta": {"code_version": __version__, "as_of": as_of.isoformat()},
+            "_meta": {
+                "code_version": __version__,
+                "as_of": as_of.isoformat(),
+                # what the report needs to warn of a methodology applied outside its countries
+                "profile": score.profile,
+                "methodology_profiles": list(rules_profiles) if rules_profiles is not None else None,
+            },
         },
     }
 
@@ -181,7 +195,7 @@ def _score_batch(session: Session, job: _Job, checks: dict[str, CheckSpec], batc
         job.run_id,
         job.rules.id,
         [row for score in scored for row in _finding_rows(score, checks)],
-        [_score_row(score, job.as_of) for score in scored],
+        [_score_row(score, job.as_of, job.rules.profiles) for score in scored],
     )
     if not job.keep_findings:
         # The rows carry every finding; the objects would only be held (and, from a worker, pickled): 81 per

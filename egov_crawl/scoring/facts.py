@@ -16,6 +16,7 @@ from urllib.parse import SplitResult, urlsplit
 from sqlalchemy.orm import Session
 
 from egov_crawl import thai
+from egov_crawl.profiles import Profile, load_profile
 from egov_crawl.store import repository
 
 
@@ -148,6 +149,8 @@ class SiteFacts:
     forms: tuple[FormFacts, ...] = ()
     probes: tuple[ProbeFactRow, ...] = ()
     browser: tuple[BrowserFactRow, ...] = ()
+    # The country profile the agency is judged under (official domains, national platforms, languages).
+    profile: Profile = field(default_factory=load_profile)
     # Derived indexes (lexicon matching) computed once per agency; not part of the facts.
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -282,6 +285,7 @@ def load_sites(session: Session, run_id: int, agency_ids: list[str], *, as_of: d
                 forms=tuple(forms.get(crawl_id, ())),
                 probes=tuple(probes.get(agency_id, ())),
                 browser=tuple(browser.get(agency_id, ())),
+                profile=load_profile((agency.profile if agency else None) or registry_entry.get("profile")),
             )
         )
     return sites

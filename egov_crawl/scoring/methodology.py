@@ -6,6 +6,7 @@ the exact file it was computed with. Checks hold detection; this holds judgement
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,7 @@ class Methodology(_Strict):
     title: str
     description: str = ""
     fiscal_year_be: int | None = None
+    profiles: tuple[str, ...] | None = None  # the country profiles it is valid for; None = every one
     aggregation: Aggregation = Aggregation()
     pillars: tuple[Pillar, ...]
     sha256: str = ""  # of the file's bytes; filled by the loader
@@ -90,6 +92,9 @@ class Methodology(_Strict):
             for sub in pillar.subindices
             for rule in sub.indicators
         }
+
+    def valid_for(self, profile: str) -> bool:
+        return self.profiles is None or profile in self.profiles
 
     def band(self, score: float | None) -> str:
         if score is None:
@@ -120,10 +125,42 @@ def load_methodology(path: Path | str | None = None) -> Methodology:
         methodology = Methodology.model_validate({**data, "sha256": hashlib.sha256(raw).hexdigest(), "path": str(file)})
     except ValidationError as exc:
         raise UserError.many(f"{file}: {_location(e)}: {e['msg']}" for e in exc.errors()) from None
-    problems = validate_against_checks(methodology)
+    problems = validate_against_checks(methodology) + _unknown_profiles(methodology)
     if problems:
         raise UserError.many(f"{file}: {p}" for p in problems)
     return methodology
+
+
+def _unknown_profiles(methodology: Methodology) -> list[str]:
+    from egov_crawl.profiles import bundled_profiles
+
+    known = bundled_profiles()
+    return [
+        f"profiles: unknown country profile '{p}'; the profiles are: {', '.join(known)}"
+        for p in methodology.profiles or ()
+        if p not in known
+    ]
+
+
+def profile_warning(methodology_id: str, valid: Sequence[str] | None, profiles: Mapping[str, str]) -> str | None:
+    """One line when agencies (id → country profile) use a profile the methodology is not valid for: their
+    scores apply another country's rules (a Thai law checklist to a US agency) and should not be read as such."""
+    if valid is None:
+        return None
+    outside: dict[str, list[str]] = {}
+    for agency_id, profile in sorted(profiles.items()):
+        if profile not in valid:
+            outside.setdefault(profile, []).append(agency_id)
+    if not outside:
+        return None
+    count = sum(len(ids) for ids in outside.values())
+    listed = "; ".join(
+        f"{profile}: {', '.join(ids[:3])}{', …' if len(ids) > 3 else ''}" for profile, ids in sorted(outside.items())
+    )
+    return (
+        f"warning: methodology {methodology_id} is valid for the country profiles {', '.join(valid)} only; "
+        f"{count} {'agency uses' if count == 1 else 'agencies use'} another ({listed})"
+    )
 
 
 def validate_against_checks(methodology: Methodology) -> list[str]:

@@ -469,10 +469,12 @@ def crawled_page_counts(session: Session, run_id: int) -> dict[str, int]:
 
 
 def agency_rows(session: Session, agency_ids: list[str]) -> dict[str, Any]:
-    """id → (id, cohort, homepage, name_th, name_en) of the given agencies present in the store."""
+    """id → (id, cohort, homepage, name_th, name_en, profile) of the given agencies present in the store; ``profile``
+    is the entry's country profile (None in entries stored before profiles existed)."""
     t = Agency.__table__
+    profile = t.c.entry["profile"].as_string().label("profile")
     rows = session.execute(
-        select(t.c.id, t.c.cohort, t.c.homepage, t.c.name_th, t.c.name_en).where(t.c.id.in_(agency_ids))
+        select(t.c.id, t.c.cohort, t.c.homepage, t.c.name_th, t.c.name_en, profile).where(t.c.id.in_(agency_ids))
     )
     return {row[0]: row for row in rows}
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from egov_crawl.profiles import load_profile
 from egov_crawl.scoring.facts import ProbeFactRow
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
-from tests.scoring.conftest import HOME, page, site
+from tests.scoring.conftest import HOME, link, page, site
 
 HEADERS = {
     "strict-transport-security": "max-age=63072000; includeSubDomains",
@@ -19,6 +22,10 @@ HEADERS = {
 def run(check_id: str, facts: object) -> tuple[Outcome, float | None]:
     finding = run_check(all_checks()[check_id], facts)  # type: ignore[arg-type]
     return finding.outcome, finding.score
+
+
+def run_outcome(check_id: str, facts: object) -> Outcome:
+    return run(check_id, facts)[0]
 
 
 def test_security_headers_hsts_and_version_banner_from_the_crawled_home_page() -> None:
@@ -83,3 +90,53 @@ def test_mixed_content_is_not_applicable_to_a_plain_http_site() -> None:
     facts = site(page(http_home, "x"))
     facts = type(facts)(**{**facts.__dict__, "homepage": http_home, "cache": {}})
     assert run("INF-13", facts)[0] is Outcome.NOT_APPLICABLE
+
+
+def test_a_published_disclosure_page_passes_when_the_probe_found_no_security_txt() -> None:
+    policy = "https://www.x.test/vulnerability-disclosure"
+    missing = ProbeFactRow(
+        "www.x.test", "security_txt", {"status": 404, "found": False, "valid": False, "url": HOME}, None
+    )
+    facts = site(
+        page(HOME, "x"),
+        page(policy, "Vulnerability disclosure policy", lang="en"),
+        links=(link(HOME, policy, "Vulnerability disclosure", region="footer"),),
+        probes=(missing,),
+    )
+    finding = run_check(all_checks()["INF-08"], facts)
+    assert finding.outcome is Outcome.PASS, finding
+    assert finding.evidence[0].url == policy
+    without = site(page(HOME, "x"), probes=(missing,))
+    assert run_outcome("INF-08", without) is Outcome.FAIL
+
+
+def twin_probe(host: str) -> ProbeFactRow:
+    endpoints = {
+        name: {"live": True, "status": 200, "final_url": f"https://{host}/"}
+        for name in ("https://apex", "https://www", "http://apex", "http://www")
+    }
+    endpoints["https://www"] = {"live": False, "status": None, "final_url": None}
+    endpoints["http://www"] = {"live": False, "status": None, "final_url": None}
+    return ProbeFactRow(host, "https", {"endpoints": endpoints}, None)
+
+
+def test_a_subdomain_site_has_no_www_twin() -> None:
+    subdomain = "https://18f.gsa.gov/"
+    facts = replace(
+        site(page(subdomain, "18F")),
+        homepage=subdomain,
+        profile=load_profile("us"),
+        probes=(twin_probe("18f.gsa.gov"),),
+        crawl=None,
+    )
+    finding = run_check(all_checks()["INF-28"], facts)
+    assert finding.outcome is Outcome.NOT_APPLICABLE, finding
+    assert "gsa.gov" in finding.evidence[0].summary
+    # The registrable domain and its www form are twins: the missing www host is a failure there.
+    apex = replace(facts, cache={}, homepage="https://gsa.gov/", probes=(twin_probe("gsa.gov"),))
+    assert run_outcome("INF-28", apex) is Outcome.FAIL
+    thai = replace(site(page("https://www.revenue.go.th/", "x")), homepage="https://www.revenue.go.th/")
+    assert thai.profile.registrable_domain("www.revenue.go.th") == "revenue.go.th"
+    assert run_outcome("INF-28", replace(thai, cache={}, probes=(twin_probe("revenue.go.th"),))) is Outcome.FAIL
+    deep = replace(thai, cache={}, homepage="https://efiling.rd.go.th/", probes=(twin_probe("efiling.rd.go.th"),))
+    assert run_outcome("INF-28", deep) is Outcome.NOT_APPLICABLE

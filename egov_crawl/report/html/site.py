@@ -32,7 +32,7 @@ from egov_crawl.errors import UserError
 from egov_crawl.report import views
 from egov_crawl.report.export import RANK_COLUMNS
 from egov_crawl.report.html import charts
-from egov_crawl.report.national import Methodology, NationalSummary, RunInfo, national_summary
+from egov_crawl.report.national import Methodology, NationalSummary, RunInfo, national_summary, profile_warnings
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 
@@ -136,6 +136,7 @@ class FindingRow:
     needs_review: bool
     evidence: list[dict[str, str | None]]
     more: int
+    note: str | None = None  # why the counted outcome is not the check's ("applies to province, local")
 
 
 @dataclass(frozen=True)
@@ -165,10 +166,13 @@ def _evidence_items(evidence: dict[str, Any] | None) -> tuple[list[dict[str, str
 
 
 def _finding_groups(score: Any, findings: list[Any]) -> list[FindingGroup]:
-    """Findings grouped by pillar (the methodology's order), each with its sub-index title."""
+    """Findings grouped by pillar (the methodology's order), each with its sub-index title and the outcome the
+    methodology counts (an indicator outside its ``applies_to`` cohorts is NOT_APPLICABLE, never the check's
+    FAIL)."""
     from egov_crawl.scoring.registry import all_checks
 
     checks = all_checks()
+    counted = views.scored_indicators(score)
     placement: dict[str, tuple[str, str]] = {}
     for sub_id, sub in score.subindices.items():
         if sub_id.startswith("_"):
@@ -180,16 +184,19 @@ def _finding_groups(score: Any, findings: list[Any]) -> list[FindingGroup]:
         spec = checks.get(finding.check_id)
         pillar, sub_title = placement.get(finding.check_id, (spec.pillar if spec else "other", None))
         shown, more = _evidence_items(finding.evidence)
+        scored = counted.get(finding.check_id) or {}
+        outcome = scored.get("outcome", finding.outcome)
         grouped[pillar].append(
             FindingRow(
                 finding.check_id,
                 spec.title if spec else finding.check_id,
                 sub_title,
-                finding.outcome,
-                finding.score,
-                finding.needs_review,
+                outcome,
+                scored["score"] if scored else finding.score,
+                finding.needs_review and outcome != "NOT_APPLICABLE",
                 shown,
                 more,
+                scored.get("note"),
             )
         )
     order = [p for p in score.pillars if p in grouped] + sorted(p for p in grouped if p not in score.pillars)
@@ -280,6 +287,7 @@ def _write_agency_page(
             findings=_finding_groups(score, findings),
             screenshots=_screenshots(facts, evidence_root, out_dir, prefix="../"),
             national_link=national_link,
+            warnings=profile_warnings([score]),
         )
 
 

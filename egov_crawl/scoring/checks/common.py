@@ -29,6 +29,7 @@ __all__ = [
     "page_of",
     "parts",
     "presence",
+    "profile_platform_link",
 ]
 from egov_crawl.scoring.model import Evidence, Finding
 
@@ -85,9 +86,12 @@ def absent(site: SiteFacts, what: str, *, key: str | None = None) -> Finding:
 
 
 def languages_of(site: SiteFacts) -> tuple[str, ...]:
-    """The lexicon languages to quote in "nothing named like …": the site's own language first; an English site
-    is not told it lacks a Thai term."""
-    return ("en",) if main_language(site) == "en" else ("th", "en")
+    """The lexicon languages to quote in "nothing named like …": the site's own language first, then its country
+    profile's; an English site of an English-speaking country is not told it lacks a Thai term."""
+    main = main_language(site)
+    ordered = [main] if main else []
+    ordered += [lang for lang in site.profile.languages if lang not in ordered]
+    return tuple(ordered)
 
 
 def match_evidence(match: Match) -> Evidence:
@@ -108,6 +112,9 @@ def presence(site: SiteFacts, key: str, *, text: bool = False) -> Finding:
     match = find(site, key) or (find_in_text(site, key) if text else None) or find_named(site, key)
     if match and not match.broken:
         return Finding.passed(match_evidence(match))
+    platform = profile_platform_link(site, key)
+    if platform:
+        return Finding.passed(platform)
     if match:
         # Named and linked, but the citizen cannot open it: a finding of its own, not "nothing named like …".
         return Finding.failed(match_evidence(match))
@@ -142,6 +149,34 @@ def page_of(site: SiteFacts, match: Match | None) -> PageFacts | None:
 
 def platform_link(site: SiteFacts, key: str) -> Match | None:
     return find_host(site, key)
+
+
+def profile_platform_link(site: SiteFacts, indicator: str) -> Evidence | None:
+    """The first sign that the agency uses a national platform its country profile declares for ``indicator``
+    (Login.gov for SRV-07 in the United States): a link to the platform's host, a page loading one of its
+    scripts, or its name in a page's text. The lexicon's own host lists are searched by ``find`` before this."""
+    platforms = site.profile.platforms_for(indicator)
+    for platform in platforms:
+        data = {"platform": platform.name, "profile": site.profile.id}
+        if platform.hosts:
+            for link in site.links:
+                host = (site.split(link.target_url).hostname or "").lower()
+                if not link.internal and platform.has_host(host):
+                    summary = f"link to {platform.name} ({host}): {link.anchor_text or link.target_url}"
+                    return Evidence(
+                        summary, link.target_url, {**data, "field": "link_host", "on_page": link.source_url}
+                    )
+        for page in site.ok_pages:
+            url = page.final_url or page.url
+            sources = (page.facts.get("scripts") or {}).get("external") or []
+            script = next((str(s) for s in sources if any(marker in str(s) for marker in platform.scripts)), None)
+            if script:
+                return Evidence(f"{platform.name} script: {script}", url, {**data, "field": "script"})
+            text = page.text().casefold() if platform.terms else ""
+            term = next((t for t in platform.terms if t.casefold() in text), None)
+            if term:
+                return Evidence(f"page text names {platform.name} ('{term}')", url, {**data, "field": "text"})
+    return None
 
 
 def needs_probe(site: SiteFacts, kind: str) -> str | None:

@@ -19,6 +19,7 @@ from egov_crawl.scoring.checks.common import (
     match_evidence,
     news_urls,
     page_of,
+    profile_platform_link,
 )
 from egov_crawl.scoring.facts import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.lexicon import find_in_text
@@ -26,13 +27,6 @@ from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
 
 BOTH = (Source.CRAWL, Source.PROBE)
-# Official government second-level domains by cohort (catalog INF-02; THNIC registration rules).
-GOV_SUFFIXES = {
-    "default": (".go.th",),
-    "state-enterprise": (".go.th", ".or.th", ".co.th"),
-    "public-org": (".go.th", ".or.th"),
-    "university": (".ac.th", ".go.th"),
-}
 VERSION = re.compile(r"\d+\.\d+")
 CHALLENGE_STATUSES = {403, 429, 503}  # catalog INF-35: WAF / rate-limit challenge pages
 FRESH_DAYS, STALE_DAYS = 30, 90  # catalog INF-30 bands
@@ -53,18 +47,24 @@ def _host(url: str) -> str:
 
 @check("INF-02", "official-domain", "Official government domain")
 def official_domain(site: SiteFacts) -> Finding:
-    """What: The home page ends on an official government domain (.go.th; .or.th, .ac.th by cohort).
+    """What: The home page ends on an official government domain of the agency's country profile and cohort
+    (Thailand: .go.th or .mi.th; .or.th, .co.th, .ac.th for state enterprises, public organisations and
+    universities; United States: .gov, .mil, .fed.us; United Kingdom: .gov.uk, .nhs.uk, .police.uk…).
     Why: LOSI #281, ScanGov: citizens can tell a real government site from an impostor by its domain.
-    Evidence: the final host of the home page after redirects and the suffixes allowed for the cohort.
+    Evidence: the final host of the home page after redirects and the suffixes the profile allows for the cohort.
     Outcomes: PASS on an allowed suffix; FAIL otherwise; NOT_OBSERVED when the home page was not reached.
     """
     home = site.home
     if home is None or home.status is None:
         return Finding.not_observed("the home page was not fetched", site.homepage)
     host = _host(home.final_url or home.url)
-    allowed = GOV_SUFFIXES.get(site.cohort, GOV_SUFFIXES["default"])
-    evidence = Evidence(f"the home page is served from {host}", home.final_url or home.url, {"allowed": allowed})
-    return Finding.passed(evidence) if host.endswith(allowed) else Finding.failed(evidence)
+    allowed = site.profile.official_suffixes(site.cohort)
+    data: dict[str, object] = {"allowed": allowed}
+    banner = site.profile.official_banner
+    if banner:  # informative: the domain decides, but an analyst looking at a FAIL wants to know
+        data["official_banner"] = banner.lower() in home.text().lower()
+    evidence = Evidence(f"the home page is served from {host}", home.final_url or home.url, data)
+    return Finding.passed(evidence) if site.profile.is_official(host, site.cohort) else Finding.failed(evidence)
 
 
 @check("INF-08", "security-txt", "Vulnerability disclosure / security.txt", needs=BOTH)
@@ -72,8 +72,10 @@ def security_txt(site: SiteFacts) -> Finding:
     """What: A valid /.well-known/security.txt (RFC 9116: Contact and Expires, not expired) or a published
     vulnerability-disclosure page.
     Why: ScanGov, M-17 VDP link, Internet.nl: researchers who find a hole need to know whom to tell.
-    Evidence: the security.txt URL, its status and fields (from the probe, else from the crawler's fetch).
-    Outcomes: PASS when valid; FAIL when absent or invalid; NOT_OBSERVED when the file could not be fetched.
+    Evidence: the security.txt URL, its status and fields (from the probe, else from the crawler's fetch), or the
+    disclosure page found by the lexicon entry `INF-08`.
+    Outcomes: PASS when security.txt is valid or a disclosure page is published; FAIL when neither; NOT_OBSERVED
+    when the file could not be fetched and no disclosure page was found.
     """
     probed = [p for p in site.probe("security_txt") if p.payload.get("status") is not None or p.payload.get("found")]
     if probed:
@@ -81,10 +83,13 @@ def security_txt(site: SiteFacts) -> Finding:
         payload = best.payload
         data = {"status": payload.get("status"), "problems": payload.get("problems")}
         evidence = Evidence(f"security.txt on {best.host}: HTTP {payload.get('status')}", payload.get("url"), data)
-        return Finding.passed(evidence) if payload.get("valid") else Finding.failed(evidence)
+        if payload.get("valid"):
+            return Finding.passed(evidence)
+        return _disclosure_page(site, evidence)
     fetched = site.site_facts.get("security_txt")
     if not fetched or fetched.get("status") is None:
-        return Finding.not_observed("security.txt was not fetched")
+        vdp = find(site, "INF-08")
+        return Finding.passed(match_evidence(vdp)) if vdp else Finding.not_observed("security.txt was not fetched")
     fields = fetched.get("fields") or {}
     valid = fetched.get("status") == 200 and bool(fields.get("contact")) and len(fields.get("expires") or []) == 1
     valid = valid and str(fetched.get("final_url") or fetched.get("url") or "").startswith("https://")  # RFC 9116 §3
@@ -95,8 +100,13 @@ def security_txt(site: SiteFacts) -> Finding:
     evidence = Evidence(f"security.txt answered HTTP {fetched.get('status')}", fetched.get("url"), data)
     if valid:
         return Finding.passed(evidence)
+    return _disclosure_page(site, evidence)
+
+
+def _disclosure_page(site: SiteFacts, security_txt: Evidence) -> Finding:
+    """Without a valid security.txt, a published vulnerability-disclosure page passes INF-08 on its own."""
     vdp = find(site, "INF-08")
-    return Finding.passed(match_evidence(vdp)) if vdp else Finding.failed(evidence)
+    return Finding.passed(match_evidence(vdp)) if vdp else Finding.failed(security_txt)
 
 
 def version_banners(headers: dict[str, str], generator: str | None) -> dict[str, str]:
@@ -328,8 +338,16 @@ def apex_www(site: SiteFacts) -> Finding:
     """What: Both example.go.th and www.example.go.th answer and reach the same canonical site.
     Why: ScanGov, GSA: citizens type either; one of them failing looks like the site is down.
     Evidence: the apex and www endpoints and where they end (probe), else the crawler's fetch of the twin host.
-    Outcomes: PASS when both reach the same host; FAIL when one fails or they diverge; NOT_OBSERVED otherwise.
+    Outcomes: PASS when both reach the same host; FAIL when one fails or they diverge; NOT_APPLICABLE when the
+    site is on a subdomain (18f.gsa.gov: only a registrable domain, computed with the country profile's public
+    suffixes, and its www form are twins); NOT_OBSERVED otherwise.
     """
+    host = _host(site.homepage)
+    domain = site.profile.registrable_domain(host) if host else ""
+    if host and host not in (domain, f"www.{domain}"):
+        return Finding.not_applicable(
+            f"{host} is a subdomain of {domain}: only a registrable domain and its www form are twins"
+        )
     for probe in site.probe("https"):
         endpoints = probe.payload.get("endpoints") or {}
         finals = {}
@@ -430,6 +448,9 @@ def web_analytics(site: SiteFacts) -> Finding:
     counter = find_in_text(site, "OPN-29")
     if counter:
         return Finding.passed(match_evidence(counter))
+    platform = profile_platform_link(site, "INF-32")  # a national analytics programme (the US DAP script)
+    if platform:
+        return Finding.passed(platform)
     return absent(site, "no analytics tag or visitor counter")
 
 

@@ -6,7 +6,6 @@ Open-data checks that read catalogue facts (OPN-16…22, 24) live in ``probed.py
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from egov_crawl.scoring.checks.common import (
     Match,
@@ -293,20 +292,16 @@ def privacy_policy(site: SiteFacts) -> Finding:
 def government_links(site: SiteFacts) -> Finding:
     """What: A section of links to the parent ministry, related agencies or the national portal.
     Why: LOSI #242, UN #012: citizens move between agencies; a government web links itself together.
-    Evidence: the 'related agencies' section or the outbound government hosts (*.go.th) linked from the site.
+    Evidence: the 'related agencies' section or the outbound government hosts linked from the site: hosts under
+    the country profile's official suffixes or its other government hosts (*.go.th; *.gov and usa.gov; *.gov.uk).
     Outcomes: PASS with such a section or links to ≥ 3 government hosts; FAIL after a complete crawl without;
     NOT_OBSERVED when the crawl could not tell.
     """
     reason = content_unobserved(site)
     if reason:
         return Finding.not_observed(reason, site.homepage)
-    hosts = sorted(
-        {
-            (urlsplit(link.target_url).hostname or "").lower()
-            for link in site.links
-            if not link.internal and (urlsplit(link.target_url).hostname or "").endswith(".go.th")
-        }
-    )
+    external = {(site.split(link.target_url).hostname or "").lower() for link in site.links if not link.internal}
+    hosts = sorted(host for host in external if host and site.profile.is_government_host(host))
     if len(hosts) >= 3:
         return Finding.passed(Evidence(f"links to {len(hosts)} government hosts", site.homepage, {"hosts": hosts[:10]}))
     found = presence(site, "OPN-30")

@@ -239,13 +239,14 @@ def _cookies_secure(site: SiteFacts) -> tuple[bool, Evidence] | None:
 
 @check("INF-07", "cookies-and-consent", "Cookie security & PDPA consent", mode="B", needs=(Source.BROWSER,))
 def cookies_and_consent(site: SiteFacts) -> Finding:
-    """What: The mean of: session cookies Secure + HttpOnly + SameSite; a consent banner; no third-party
-    tracker or cookie before consent.
+    """What: The mean of: session cookies Secure + HttpOnly + SameSite; a consent banner, where the country
+    profile's law expects one (Thailand's PDPA, the UK's PECR; not the United States); no third-party tracker
+    or cookie before consent.
     Why: PDPA B.E. 2562 (consent before non-essential processing), Mozilla Observatory cookie rules.
     Evidence: cookie flags (probe or crawled Set-Cookie), the browser's banner text, trackers and cookies seen
     after load and before any click.
-    Outcomes: graded by the share of the three (PASS all, PARTIAL some, FAIL none); NOT_OBSERVED when the home
-    page was not rendered.
+    Outcomes: graded by the share of the three, or of the two without the banner (PASS all, PARTIAL some, FAIL
+    none); NOT_OBSERVED when the home page was not rendered.
     """
     pages = [b for b in site.browser_of("page") if not b.error_class and b.payload.get("role") == "home"]
     if not pages:
@@ -262,6 +263,8 @@ def cookies_and_consent(site: SiteFacts) -> Finding:
         Evidence(f"consent banner: {(payload.get('consent_banner') or {}).get('text') or 'none'}", pages[0].url),
         Evidence(f"before consent: trackers {trackers or 'none'}, third-party cookies {early or 'none'}", pages[0].url),
     ]
+    if not site.profile.consent.cookie_banner_expected:  # no law asks for one: a banner is neither due nor missed
+        return Finding.graded((int(secure) + int(clean)) / 2, *evidence)
     return Finding.graded((int(secure) + int(banner) + int(clean)) / 3, *evidence)
 
 
