@@ -214,12 +214,17 @@ def _article_urls(site: SiteFacts) -> set[str]:
 
 
 def is_article_link(site: SiteFacts, link: LinkFacts) -> bool:
-    """A link to a news, blog or press item, or sitting inside one (the crawler's link context)."""
-    if link.target_url in _article_urls(site):
-        return True
+    """A link to a news, blog or press item, or sitting inside one (the crawler's link context); cached per
+    target (menus repeat the same links on every page)."""
     if link.context == "article":
         return True
-    return is_article_path(site.split(link.target_url).path)
+    known: dict[str, bool] = site.cache.setdefault("article_targets", {})
+    answer = known.get(link.target_url)
+    if answer is None:
+        answer = known[link.target_url] = link.target_url in _article_urls(site) or is_article_path(
+            site.split(link.target_url).path
+        )
+    return answer
 
 
 class _Texts:

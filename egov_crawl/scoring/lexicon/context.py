@@ -11,6 +11,7 @@ section of the site (``/news/2017/…``, ``/blog/why-…``, ``/ข่าว/…`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -58,6 +59,7 @@ def is_article_facts(facts: dict[str, Any]) -> bool:
     return bool(signals.get("byline_date")) and int(signals.get("elements") or 0) == 1
 
 
+@lru_cache(maxsize=65_536)
 def is_article_path(path: str) -> bool:
     """``/news/2017/05/title`` or ``/blog/why-you-do-not-need-an-app``: an item below a news/blog/press section."""
     segments = [s for s in _SEGMENT_SPLIT.split(unquote(path).lower()) if s]
