@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from egov_crawl.profiles import load_profile
 from egov_crawl.scoring.lexicon import find, find_in_text, find_named, fold
 from egov_crawl.scoring.lexicon.words import Term, occurrence
 from egov_crawl.scoring.model import Outcome
@@ -124,8 +125,10 @@ def test_a_labelled_link_whose_target_fails_is_evidence_of_its_own() -> None:
 
 
 def test_evidence_of_absence_on_an_english_site_quotes_english_terms() -> None:
+    # A US federal site's FAIL evidence listed "nothing named like แบบประเมินความพึงพอใจ…".
     english = page(HOME, "Agency", lang="en", thai_share=0.0, text={"all": "Welcome to the agency " * 20})
-    finding = run_check(all_checks()["SRV-13"], site(english, page(f"{HOME}a/", "About", thai_share=0.0)))
+    about = page(f"{HOME}a/", "About", thai_share=0.0)
+    finding = run_check(all_checks()["SRV-13"], site(english, about, profile=load_profile("us")))
     text = " ".join(e.summary for e in finding.evidence)
     assert "nothing named like" in text
     assert not any("\u0e00" <= ch <= "\u0e7f" for ch in text), text
