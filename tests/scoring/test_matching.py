@@ -142,3 +142,12 @@ def test_an_english_only_site_has_no_other_language_content() -> None:
     spanish = page(f"{HOME}es/", "Agencia", lang="es", thai_share=0.0, content_lang="es")
     passed = run_check(all_checks()["SRV-16"], site(*pages, spanish))
     assert passed.outcome is Outcome.PASS
+
+
+def test_a_splash_page_keeps_its_own_lang_and_viewport() -> None:
+    # www.navy.mi.th: an entry page of 49 characters with Thai and English links into the real site. Its lang
+    # and viewport were recorded; the empty-shell rule used to make both NOT_OBSERVED.
+    splash = page(HOME, "Royal Thai Navy - Index", text_length=49, thai_share=0.5, viewport="width=device-width")
+    facts = site(splash)
+    assert run_check(all_checks()["INF-14"], facts).outcome is Outcome.PASS
+    assert run_check(all_checks()["SRV-01"], facts).outcome is Outcome.NOT_OBSERVED  # content: not observable

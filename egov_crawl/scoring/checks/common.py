@@ -22,6 +22,7 @@ __all__ = [
     "find",
     "find_host",
     "find_in_text",
+    "home_unread",
     "keyword_check",
     "latest_news_date",
     "match_evidence",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 from egov_crawl.scoring.model import Evidence, Finding
 
+EMPTY_SHELL = "the home page has no content without JavaScript (an empty shell in the static HTML)"
 MIN_STATIC_TEXT = 200  # characters of visible text below which a home page is an empty (JavaScript) shell
 
 
@@ -42,6 +44,16 @@ def content_unobserved(site: SiteFacts) -> str | None:
     if "content_unobserved" not in site.cache:
         site.cache["content_unobserved"] = _content_unobserved(site)
     reason: str | None = site.cache["content_unobserved"]
+    return reason
+
+
+def home_unread(site: SiteFacts) -> str | None:
+    """Why the home page's own facts (lang, viewport…) cannot be judged, or None. Narrower than
+    ``content_unobserved``: a splash page or a JavaScript shell still has a lang attribute and a viewport the
+    crawler recorded; only the *absence* of content on it proves nothing."""
+    reason = content_unobserved(site)
+    if reason is None or reason == EMPTY_SHELL:
+        return None
     return reason
 
 
@@ -59,7 +71,7 @@ def _content_unobserved(site: SiteFacts) -> str | None:
         status = home.status if home else None
         return f"the home page did not answer with content (HTTP {status}, {home.error_class if home else 'no page'})"
     if len(site.ok_pages) < 2 and int(home.facts.get("text_length") or 0) < MIN_STATIC_TEXT:
-        return "the home page has no content without JavaScript (an empty shell in the static HTML)"
+        return EMPTY_SHELL
     return None
 
 

@@ -14,6 +14,7 @@ from egov_crawl.scoring.checks.common import (
     absent,
     content_unobserved,
     find,
+    home_unread,
     keyword_check,
     latest_news_date,
     match_evidence,
@@ -204,8 +205,8 @@ def mobile_friendly(site: SiteFacts) -> Finding:
             return Finding.graded(0.5, Evidence("the page scrolls sideways at 360 px", rendered[0].url, data))
         return Finding.passed(Evidence("viewport meta and no overflow at 360 px", rendered[0].url, data))
     home = site.home
-    if home is None or not home.ok or content_unobserved(site):
-        return Finding.not_observed(content_unobserved(site) or "the home page was not read", site.homepage)
+    if home is None or not home.ok or home_unread(site):
+        return Finding.not_observed(home_unread(site) or "the home page was not read", site.homepage)
     meta = home.facts.get("viewport")
     evidence = Evidence(f"viewport meta: {meta!r} (overflow not measured without the browser)", home.url)
     return Finding.passed(evidence) if _viewport_ok(meta) else Finding.failed(evidence)
@@ -240,7 +241,7 @@ def page_language(site: SiteFacts) -> Finding:
     Outcomes: PASS when declared and consistent; FAIL when missing or contradicted by the text (a 'en' page in
     Thai); NOT_OBSERVED when the home page was not read.
     """
-    reason = content_unobserved(site)
+    reason = home_unread(site)
     home = site.home
     if reason or home is None:
         return Finding.not_observed(reason or "no home page", site.homepage)
