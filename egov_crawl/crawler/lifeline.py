@@ -47,7 +47,10 @@ def _die_on_parent_death() -> None:
 
 
 def _watch_stdin() -> None:
-    while sys.stdin.buffer.read(4096):
+    # The file descriptor, not sys.stdin: a daemon thread blocked inside the buffered reader holds its lock, and
+    # the interpreter's shutdown then aborts the child ("could not acquire lock ... at interpreter shutdown").
+    fd = sys.stdin.fileno()
+    while os.read(fd, 4096):
         pass  # the parent never writes; anything it did is ignored
     parent_gone("stdin closed")
 

@@ -129,3 +129,15 @@ def test_the_crawl_child_dies_with_the_run_and_resume_matches_an_uninterrupted_r
     assert json.loads(resumed.stdout)["status"] == "complete"
     assert pages_by_agency(db_url) == expected
     assert scores(db_url) == scores(uninterrupted)
+
+
+def test_a_crawl_child_that_finishes_exits_cleanly(tmp_path: Path) -> None:
+    """The lifeline's stdin watcher must not trouble a normal exit (a thread blocked in ``sys.stdin``'s buffered
+    reader made the interpreter abort at shutdown: exit -6, so ``crawl`` marked finished runs interrupted)."""
+    from egov_crawl.crawler.runner import CrawlJob, run_crawl_process
+
+    db_url = f"sqlite:///{tmp_path / 'store.db'}"
+    open_store(db_url).dispose()
+    events: list[dict[str, object]] = []
+    assert run_crawl_process(CrawlJob(db_url=db_url, run_id=1, agencies=[]), on_event=events.append) == 0
+    assert events == [{"event": "done", "run_id": 1}]
