@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from egov_crawl import __version__
+from egov_crawl import __version__, failures
 from egov_crawl.crawler import events
 from egov_crawl.crawler.plan import AgencyPlan, PreviousPage
 from egov_crawl.errors import UserError
@@ -32,7 +32,7 @@ from egov_crawl.hostmap import HostMap
 from egov_crawl.registry.models import Agency as RegistryAgency
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
-from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.db import open_store, retry_delays, session_factory
 from egov_crawl.store.models import Run, utcnow
 
 logger = logging.getLogger(__name__)
@@ -81,6 +81,11 @@ class AgencyCrawlResult:
     error_class: str | None
     pages: int
     max_pages: int | None
+
+
+def must_resume(status: str, error_class: str | None) -> bool:
+    """A site crawl that ``--resume`` continues: stopped before its end, or with fetched pages the store lost."""
+    return status in ("running", "interrupted") or error_class == failures.STORE_ERROR
 
 
 @dataclass(frozen=True)
@@ -228,6 +233,7 @@ def crawl(
     stored are not fetched again. ``incremental``: send conditional requests based on each agency's previous
     complete crawl and store unchanged pages as copies. ``polite=False`` drops delays (your own servers only).
     """
+    retry_delays()  # a bad EGOV_CRAWL_DB_RETRY_S is the user's one line now, not a lost batch in the child
     engine = open_store(db_url)
     sessions = session_factory(engine)
     created_run = False
@@ -286,7 +292,7 @@ def crawl(
         run = session.get(Run, run_id)
         assert run is not None
         finished = code == 0 and len(results) == len(selected) and all(r.status != "running" for r in results)
-        interrupted = any(r.status in ("running", "interrupted") for r in results) or code != 0
+        interrupted = any(must_resume(r.status, r.error_class) for r in results) or code != 0
         run.summary = {
             **(run.summary or {}),
             "crawl": {
@@ -352,7 +358,7 @@ def _site_crawl_finished(store: Any, job: CrawlJob, agency_id: str) -> bool:
     with store.transaction() as session:
         for site_crawl in repository.site_crawls_for_run(session, job.run_id):
             if site_crawl.agency_id == agency_id:
-                return site_crawl.status not in ("running", "interrupted")
+                return not must_resume(site_crawl.status, site_crawl.error_class)
     return False
 
 
