@@ -39,6 +39,9 @@ UNSUPPORTED_SCHEME: Final = "unsupported_scheme"  # not http(s)
 IGNORED: Final = "ignored"  # a Scrapy middleware dropped the request for another reason
 CANCELLED: Final = "cancelled"  # the download was cancelled (a signal handler, the per-site budget)
 
+# --- our own side: the collector observed, then could not keep it ------------------------------------------------
+STORE_ERROR: Final = "store_error"  # fetched pages could not be written to the store (database down past retries)
+
 # --- what answered was not the site ----------------------------------------------------------------------------
 HTTP_ERROR: Final = "http_error"  # prefix: "http_error:<status>" for a final status >= 400 (probes)
 BLOCKED: Final = "blocked"  # a WAF / CAPTCHA / bot-challenge page answered instead of the site

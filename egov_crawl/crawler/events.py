@@ -11,6 +11,8 @@ import sys
 import time
 from typing import Any, TextIO
 
+from egov_crawl.crawler import lifeline
+
 _stream: TextIO | None = None
 _last_progress: dict[str, float] = {}
 PROGRESS_INTERVAL_S = 0.25
@@ -25,8 +27,13 @@ def configure(stream: TextIO | None) -> None:
 def emit(event: str, **fields: Any) -> None:
     if _stream is None:
         return
-    _stream.write(json.dumps({"event": event, **fields}, ensure_ascii=False, default=str) + "\n")
-    _stream.flush()
+    try:
+        _stream.write(json.dumps({"event": event, **fields}, ensure_ascii=False, default=str) + "\n")
+        _stream.flush()
+    except BrokenPipeError:
+        # The parent stopped reading: it is gone. Carrying on would drop the page this event was raised from
+        # (the exception ends its callback) and still mark the crawl complete; stop as the parent's death does.
+        lifeline.parent_gone("the event pipe is broken")
 
 
 def progress(agency_id: str, pages: int, budget: int, *, force: bool = False) -> None:

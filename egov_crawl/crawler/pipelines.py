@@ -3,7 +3,10 @@
 Writes are batched (``EGOV_DB_BATCH_PAGES`` pages or ``EGOV_DB_FLUSH_SECONDS``, whichever comes first): one
 transaction holds whole pages with their links, forms and documents, so a crawl killed at any moment leaves
 only complete pages behind — which is what ``--resume`` continues from. A batch whose connection is lost (the
-database restarted) is written again whole (``store.db.write_with_retry``), never dropped.
+database restarted) is written again whole (``store.db.write_with_retry``). A batch that still cannot be written
+once the retries are used up is lost: the agency's crawl then stops and ends ``partial`` with the class
+``store_error`` and the count in ``site_facts.crawl.store_error``, never ``complete``, so that the run fails
+(resumable) and ``--resume`` fetches those pages again.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, TypeVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -63,6 +67,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _one_line(exc: BaseException) -> str:
+    """``Type: first line``: a driver error's message goes on with the SQL and a help link."""
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause).strip()
+    return f"{type(cause).__name__}: {text.splitlines()[0] if text else ''}".rstrip(": ")[:500]
+
+
 # Scrapy's finish reasons → (site_crawl.status, finish_reason).
 _ENDINGS = {
     "finished": ("complete", "finished"),
@@ -82,6 +93,10 @@ class StorePipeline:
         self.checks: list[DocumentCheckItem] = []
         self.last_flush = time.monotonic()
         self.stored_pages = 0
+        self.lost_pages = 0  # fetched, then not written: the store failed past its retries
+        self.lost_checks = 0
+        self.store_error: str | None = None
+        self.closing = False
         crawler.signals.connect(self._spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -110,6 +125,7 @@ class StorePipeline:
         return item
 
     def close_spider(self) -> None:
+        self.closing = True
         self.flush()
 
     def flush(self) -> None:
@@ -135,8 +151,24 @@ class StorePipeline:
             self._write_pages(session, site_crawl_id, pages)
             repository.record_document_checks(session, site_crawl_id, check_rows)
 
-        self.store.write(write)
+        try:
+            self.store.write(write)
+        except Exception as exc:  # past the retry budget, or a write that can never succeed: the batch is lost
+            self._lost(len(pages), len(checks), exc)
+            return
         self.stored_pages += len(pages)
+
+    def _lost(self, pages: int, checks: int, exc: Exception) -> None:
+        """Count a batch the store refused, and stop the agency's crawl: it has to be fetched again anyway."""
+        self.lost_pages += pages
+        self.lost_checks += checks
+        self.store_error = _one_line(exc)
+        logger.error("lost %d pages of %s: %s", pages, self.spider.agency_id, self.store_error, exc_info=exc)
+        events.emit("store_error", agency=self.spider.agency_id, lost_pages=self.lost_pages, error=self.store_error)
+        engine = self.crawler.engine
+        if not self.closing and engine is not None:
+            self.closing = True
+            deferred_from_coro(engine.close_spider_async(reason=failures.STORE_ERROR))
 
     def _write_pages(self, session: Session, site_crawl_id: int, pages: list[PageItem]) -> None:
         rows: list[dict[str, Any]] = []
@@ -224,6 +256,7 @@ class StorePipeline:
         repository.upsert_documents(session, list(documents.values()))
 
     def _spider_closed(self, spider: Any, reason: str) -> None:
+        self.closing = True
         self.flush()
         status, finish_reason = _ENDINGS.get(reason, ("partial", reason[:64]))
         homepage = spider.homepage_result or {}
@@ -248,6 +281,15 @@ class StorePipeline:
             site_class = handled.site_class(site_facts["crawl"])
             if site_class == failures.URL_TRAP or status == "complete":
                 error_class = site_class
+        if self.store_error is not None:
+            # Pages were fetched and not stored: whatever the site did, the facts are incomplete. Never complete
+            # (``site_crawl.pages`` is recounted from the rows, so nothing else would show the gap).
+            status, finish_reason, error_class = "partial", failures.STORE_ERROR, failures.STORE_ERROR
+            site_facts["crawl"]["store_error"] = {
+                "lost_pages": self.lost_pages,
+                "lost_document_checks": self.lost_checks,
+                "error": self.store_error,
+            }
         stats = _jsonable(self.crawler.stats.get_stats()) if self.crawler.stats else {}
         site_crawl_id = spider.plan.site_crawl_id
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from egov_crawl import __version__
+from egov_crawl import __version__, failures
 from egov_crawl.crawler import events
 from egov_crawl.crawler.plan import AgencyPlan, PreviousPage
 from egov_crawl.errors import UserError
@@ -31,13 +32,15 @@ from egov_crawl.hostmap import HostMap
 from egov_crawl.registry.models import Agency as RegistryAgency
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
-from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.db import open_store, retry_delays, session_factory
 from egov_crawl.store.models import Run, utcnow
 
 logger = logging.getLogger(__name__)
 
 SYSTEM_CA_BUNDLES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/cert.pem")
 PACKAGE_PARENT = Path(__file__).resolve().parents[2]
+# How long a stopped parent waits for the child's graceful stop before closing its lifeline (a hard stop).
+STOP_TIMEOUT_S = 60
 
 EventHandler = Callable[[dict[str, Any]], None]
 
@@ -80,6 +83,11 @@ class AgencyCrawlResult:
     max_pages: int | None
 
 
+def must_resume(status: str, error_class: str | None) -> bool:
+    """A site crawl that ``--resume`` continues: stopped before its end, or with fetched pages the store lost."""
+    return status in ("running", "interrupted") or error_class == failures.STORE_ERROR
+
+
 @dataclass(frozen=True)
 class CrawlSummary:
     run_id: int
@@ -112,34 +120,56 @@ def run_crawl_process(
     on_event: EventHandler | None = None,
     log_file: Path | None = None,
 ) -> int:
-    """Start the crawl child, relay its events, wait; returns its exit code (negative: killed by a signal)."""
+    """Start the crawl child, relay its events, wait; returns its exit code (negative: killed by a signal).
+
+    The child dies with the thread that started it (``lifeline``): this function starts it and waits for it
+    in the caller's thread, which must not end before the child does.
+    """
     with tempfile.TemporaryDirectory(prefix="egov-crawl-job-") as tmp:
         workdir = Path(tmp)
         process = start_crawl_process(job, workdir, ca_file=ca_file, log_file=log_file)
-        assert process.stdout is not None
+        assert process.stdout is not None and process.stdin is not None
         try:
             for line in process.stdout:
                 if on_event is None:
                     continue
                 with contextlib.suppress(ValueError):
                     on_event(json.loads(line))
+            code = process.wait()
         except KeyboardInterrupt:
-            # Ctrl-C reached the child too (same process group): Scrapy closes each agency's crawl as
-            # "interrupted" and flushes the store; wait for that, so --resume finds a consistent state.
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=60)
+            stop_crawl_process(process)
             raise
-        code = process.wait()
+        finally:
+            # The child's lifeline: closing it ends a child still running (an error here, a stop that timed out).
+            process.stdin.close()
+            process.stdout.close()
         if code > 0:
             tail = _tail(log_file or workdir / "crawl.log")
             raise UserError(f"crawl process failed (exit {code}); last log lines:", *tail)
         return code
 
 
+def stop_crawl_process(process: subprocess.Popen[str]) -> None:
+    """Ctrl-C or SIGTERM reached this process: have the child stop gracefully, and wait for it (bounded).
+
+    The signal may not have reached the child (``kill PID``, a SIGTERM to this process alone), so it is sent
+    on; the child treats a second one, from the terminal or a service manager, as the same stop. Each agency's
+    crawl then closes as ``interrupted`` with its pages flushed, so ``--resume`` finds a consistent state.
+    """
+    with contextlib.suppress(ProcessLookupError):
+        process.send_signal(signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=STOP_TIMEOUT_S)
+
+
 def start_crawl_process(
     job: CrawlJob, workdir: Path, *, ca_file: Path | None = None, log_file: Path | None = None
 ) -> subprocess.Popen[str]:
-    """The crawl child, started and not waited for (tests kill it to exercise ``--resume``)."""
+    """The crawl child, started and not waited for (tests kill it to exercise ``--resume``).
+
+    It dies with this process (``lifeline``): its stdin is a pipe that only this process holds open, so the
+    caller keeps the returned ``Popen`` (and its ``stdin``) for as long as the child should live.
+    """
     job_path = workdir / "job.json"
     job.save(job_path)
     env = dict(os.environ)
@@ -147,10 +177,11 @@ def start_crawl_process(
     if ca_file is not None:
         env["SSL_CERT_FILE"] = str(ca_bundle(ca_file, workdir))
     log_path = log_file or workdir / "crawl.log"
+    command = [sys.executable, "-m", "egov_crawl.crawler", str(job_path), "--log-file", str(log_path)]
     return subprocess.Popen(
-        [sys.executable, "-m", "egov_crawl.crawler", str(job_path), "--log-file", str(log_path)],
+        [*command, "--parent-pid", str(os.getpid())],
         stdout=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
         text=True,
         encoding="utf-8",
         env=env,
@@ -202,6 +233,7 @@ def crawl(
     stored are not fetched again. ``incremental``: send conditional requests based on each agency's previous
     complete crawl and store unchanged pages as copies. ``polite=False`` drops delays (your own servers only).
     """
+    retry_delays()  # a bad EGOV_CRAWL_DB_RETRY_S is the user's one line now, not a lost batch in the child
     engine = open_store(db_url)
     sessions = session_factory(engine)
     created_run = False
@@ -260,7 +292,7 @@ def crawl(
         run = session.get(Run, run_id)
         assert run is not None
         finished = code == 0 and len(results) == len(selected) and all(r.status != "running" for r in results)
-        interrupted = any(r.status in ("running", "interrupted") for r in results) or code != 0
+        interrupted = any(must_resume(r.status, r.error_class) for r in results) or code != 0
         run.summary = {
             **(run.summary or {}),
             "crawl": {
@@ -326,13 +358,14 @@ def _site_crawl_finished(store: Any, job: CrawlJob, agency_id: str) -> bool:
     with store.transaction() as session:
         for site_crawl in repository.site_crawls_for_run(session, job.run_id):
             if site_crawl.agency_id == agency_id:
-                return site_crawl.status not in ("running", "interrupted")
+                return not must_resume(site_crawl.status, site_crawl.error_class)
     return False
 
 
 def run_job(job: CrawlJob, *, event_stream: TextIO | None = None, log_file: Path | None = None) -> int:
     """Crawl every agency of the job in this process (at most ``EGOV_CONCURRENT_AGENCIES`` at once)."""
     from scrapy.crawler import CrawlerProcess
+    from scrapy.utils.ossignal import install_shutdown_handlers
 
     from egov_crawl.crawler.pipelines import CrawlStore
     from egov_crawl.crawler.settings import process_settings
@@ -383,9 +416,25 @@ def run_job(job: CrawlJob, *, event_stream: TextIO | None = None, log_file: Path
             if running_reactor.running:
                 running_reactor.callLater(0, running_reactor.stop)
 
+    def stop_gracefully() -> None:
+        state["stopping"] = True
+        process.stop()  # each crawl closes as "shutdown"; the last one to end stops the reactor (launch_next)
+
+    def stop_once(_signum: int, _frame: Any) -> None:
+        # Ctrl-C reaches this process from the terminal and the parent sends a SIGTERM on; a service manager
+        # signals both processes too. Scrapy would take the second signal as "stop at once, unclean": here it
+        # is the same stop. The hard stop is the parent's death (lifeline).
+        from twisted.internet import reactor
+
+        install_shutdown_handlers(signal.SIG_IGN)
+        reactor.callFromThread(stop_gracefully)
+
     launch_next()
     if state["started"]:
-        process.start(stop_after_crawl=False)
+        from twisted.internet import reactor
+
+        reactor.callWhenRunning(install_shutdown_handlers, stop_once)
+        process.start(stop_after_crawl=False, install_signal_handlers=False)
     store.engine.dispose()
     events.emit("done", run_id=job.run_id)
     return 0

@@ -57,7 +57,7 @@ def _registry(agency: dict[str, Any]) -> Registry:
 def crawl_task(run_id: int, agencies: list[dict[str, Any]], options: dict[str, Any]) -> dict[str, Any]:
     """Crawl agencies (concurrently, in one Scrapy process) into ``run_id``, resuming what an earlier attempt
     stored; each agency that ends is recorded as done, so a retry only redoes the others."""
-    from egov_crawl.crawler.runner import CrawlJob, run_crawl_process
+    from egov_crawl.crawler.runner import CrawlJob, must_resume, run_crawl_process
 
     run_options = decode_options(options)
     db_url = _db_url()
@@ -81,9 +81,11 @@ def crawl_task(run_id: int, agencies: list[dict[str, Any]], options: dict[str, A
                 a["id"]: (crawls[a["id"]].status, crawls[a["id"]].pages) if a["id"] in crawls else ("missing", 0)
                 for a in agencies
             }
+            # A crawl whose pages the store lost (store_error) is redone, like one that was stopped.
+            redo = {a for a, c in crawls.items() if must_resume(c.status, c.error_class)}
     finally:
         engine.dispose()
-    unfinished = [agency for agency, (status, _) in states.items() if status in ("missing", "running", "interrupted")]
+    unfinished = [agency for agency, (status, _) in states.items() if status == "missing" or agency in redo]
     for agency_id in (a for a in states if a not in unfinished):
         _finished(run_id, "crawl", agency_id, options)
     if code != 0 or unfinished:

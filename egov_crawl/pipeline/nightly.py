@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
-from egov_crawl import __version__
+from egov_crawl import __version__, failures
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.pipeline.lock import run_lock
@@ -84,7 +84,7 @@ class PhaseContext:
 
 
 def _crawl(ctx: PhaseContext) -> str:
-    from egov_crawl.crawler.runner import crawl
+    from egov_crawl.crawler.runner import crawl, must_resume
 
     summary = crawl(
         ctx.registry,
@@ -101,7 +101,12 @@ def _crawl(ctx: PhaseContext) -> str:
         on_event=lambda event: _forward_crawl_event(ctx.log, event),
         log_file=ctx.options.log_file,
     )
-    unfinished = [r.agency_id for r in summary.agencies if r.status in ("running", "interrupted")]
+    lost = [r.agency_id for r in summary.agencies if r.error_class == failures.STORE_ERROR]
+    if lost:  # fetched pages the store could not keep: a complete run would score the agency on what is left
+        raise RuntimeError(
+            f"the store lost fetched pages of {len(lost)} agencies ({', '.join(lost[:5])}); their crawls are partial"
+        )
+    unfinished = [r.agency_id for r in summary.agencies if must_resume(r.status, r.error_class)]
     if unfinished:
         raise RuntimeError(
             f"the crawl stopped before finishing {len(unfinished)} agencies ({', '.join(unfinished[:5])})"
@@ -110,7 +115,7 @@ def _crawl(ctx: PhaseContext) -> str:
 
 
 def _forward_crawl_event(log: RunLog, event: dict[str, Any]) -> None:
-    if event.get("event") in ("agency_finished", "agency_skipped"):
+    if event.get("event") in ("agency_finished", "agency_skipped", "store_error"):
         fields = {k: v for k, v in event.items() if k != "event"}
         log.event(f"crawl_{event['event']}", **fields)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -26,6 +28,8 @@ log = logging.getLogger(__name__)
 # How long a writer waits for a restarted or failed-over server: a PostgreSQL restart takes seconds, a
 # failover under a minute. About 45 s in all, then the error goes up and the run fails (resumable).
 RETRY_DELAYS_S: tuple[float, ...] = (0.5, 1, 2, 4, 8, 15, 15)
+# Seconds of waiting in all, instead of the 45.5 above: longer for a slow failover, shorter for tests.
+RETRY_BUDGET_ENV = "EGOV_CRAWL_DB_RETRY_S"
 
 
 class StoreUnavailable(UserError):
@@ -103,19 +107,41 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+def retry_delays() -> tuple[float, ...]:
+    """The pauses between write attempts: ``RETRY_DELAYS_S``, or as many of them (then 15 s each) as fit the
+    budget in ``EGOV_CRAWL_DB_RETRY_S``, the last one cut so that they add up to it."""
+    value = os.environ.get(RETRY_BUDGET_ENV, "").strip()
+    if not value:
+        return RETRY_DELAYS_S
+    try:
+        budget = float(value)
+    except ValueError:
+        budget = -1.0
+    if not budget >= 0 or budget == float("inf"):
+        raise UserError(f"{RETRY_BUDGET_ENV}={value!r}: give the seconds to wait for the database, such as 45")
+    delays: list[float] = []
+    for delay in itertools.chain(RETRY_DELAYS_S, itertools.repeat(RETRY_DELAYS_S[-1])):
+        waited = sum(delays)
+        if waited >= budget:
+            break
+        delays.append(min(delay, budget - waited))
+    return tuple(delays)
+
+
 def write_with_retry(
     sessions: sessionmaker[Session],
     write: Callable[[Session], T],
     *,
-    delays: Sequence[float] = RETRY_DELAYS_S,
+    delays: Sequence[float] | None = None,
 ) -> T:
     """Run ``write`` in one transaction; when the connection is lost (server restarted, failover), roll back and
-    run the whole transaction again after a pause, until ``delays`` are used up, then raise.
+    run the whole transaction again after a pause, until ``delays`` (default: ``retry_delays()``) are used up,
+    then raise.
 
     Safe because ``write`` is all-or-nothing: a failed attempt left nothing behind. ``pool_pre_ping`` (in
     ``make_engine``) then hands out a fresh connection instead of the dead one.
     """
-    for delay in (*delays, None):
+    for delay in (*(retry_delays() if delays is None else delays), None):
         try:
             with sessions.begin() as session:
                 return write(session)
