@@ -102,6 +102,9 @@ class Profile(_Strict):
         labels = host.lower().rstrip(".").split(".")
         known = {s.lstrip(".") for s in self.registry_suffixes}
         known |= {s.lstrip(".") for suffixes in self.official_domains.values() for s in suffixes}
+        # Public suffixes are facts of the DNS, not of a country's policy: data.gov.uk is registered under gov.uk
+        # whichever profile judges it (an agency of a registry without `country` is judged as Thai).
+        known |= bundled_public_suffixes()
         for cut in range(1, len(labels)):  # the longest suffix first
             if ".".join(labels[cut:]) in known:
                 return ".".join(labels[cut - 1 :])
@@ -109,6 +112,14 @@ class Profile(_Strict):
 
     def platforms_for(self, indicator: str) -> tuple[Platform, ...]:
         return self.platforms.get(indicator, ())
+
+
+@cache
+def bundled_public_suffixes() -> frozenset[str]:
+    """The registry suffixes of every bundled profile (go.th, gov, gov.uk, co.uk …)."""
+    return frozenset(
+        s.lstrip(".") for path in bundled_profiles().values() for s in load_profile(path.stem).registry_suffixes
+    )
 
 
 def bundled_profiles() -> dict[str, Path]:
