@@ -16,7 +16,6 @@ runs in its own process (not measured).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import subprocess
@@ -29,24 +28,12 @@ from typing import Any
 from _common import ROOT, Timer, report, testbed, tree_rss_mb
 from sqlalchemy import select
 
+from egov_crawl.process_memory import tree_pss_mb
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import BrowserFact, Page, ProbeFact, SiteCrawl
 
 TIME_GOAL = 2.0
 MEMORY_GOAL_MB = 1500.0
-
-
-def tree_pss_mb(pid: int) -> float:
-    """Proportional set size of a process and its descendants, in MiB (smaps_rollup, Linux ≥ 4.14)."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        with contextlib.suppress(OSError, ValueError):
-            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-            total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
-    return total / 1024
 
 
 def timed_run(args: list[str], cwd: Path) -> dict[str, Any]:

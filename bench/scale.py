@@ -34,6 +34,7 @@ from rq.job import Job  # noqa: E402
 from rq.serializers import JSONSerializer  # noqa: E402
 
 from egov_crawl.distributed.queues import job_id  # noqa: E402
+from egov_crawl.process_memory import tree_pss_mb  # noqa: E402
 from egov_crawl.store import repository  # noqa: E402
 from egov_crawl.store.db import open_store, session_factory  # noqa: E402
 from egov_crawl.testbed.pytest_plugin import (  # noqa: E402
@@ -91,20 +92,6 @@ def egov(*args: str) -> str:
     return result.stdout
 
 
-def process_tree_pss_mb(pid: int) -> float:
-    """Proportional memory (PSS) of a process and its descendants (the worker, its forked work horse, the Scrapy
-    child): RSS would count the pages the fork shares with the worker twice."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        with contextlib.suppress(OSError):
-            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-            total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
-            for task in Path(f"/proc/{current}/task").glob("*"):
-                pending += [int(child) for child in (task / "children").read_text().split()]
-    return total / 1024
-
-
 def timed_run(
     sites: list[str], workers: int, *, db: str, redis: str, state_dir: Path, extra: list[str]
 ) -> dict[str, Any]:
@@ -122,7 +109,7 @@ def timed_run(
     ]
     peak_pss = 0.0
     while any(p.poll() is None for p in procs):
-        peak_pss = max(peak_pss, max(process_tree_pss_mb(p.pid) for p in procs))
+        peak_pss = max(peak_pss, max(tree_pss_mb(p.pid) for p in procs))
         time.sleep(0.25)
     connection = Redis.from_url(redis)
     jobs: dict[tuple[str, str], Job] = {}

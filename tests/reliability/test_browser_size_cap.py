@@ -18,7 +18,6 @@ import os
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -28,6 +27,7 @@ from egov_crawl.browser.pages import BrowseLimits
 from egov_crawl.browser.runner import browse
 from egov_crawl.crawler.runner import crawl
 from egov_crawl.hostmap import HostMap, Target
+from egov_crawl.process_memory import tree_pss_mb
 from egov_crawl.registry.models import Agency, EService, JourneyStep, Names, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
@@ -92,19 +92,6 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _tree_pss_mb(pid: int) -> float:
-    """Proportional set size of a process and its descendants (Chromium, Playwright's driver), in MiB."""
-    total, pending = 0, [pid]
-    while pending:
-        current = pending.pop()
-        with contextlib.suppress(OSError, ValueError):
-            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-            total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
-    return total / 1024
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -153,7 +140,7 @@ def outcome(server: int, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     def sample() -> None:
         nonlocal peak
         while not stop.is_set():
-            peak = max(peak, _tree_pss_mb(os.getpid()))
+            peak = max(peak, tree_pss_mb(os.getpid()))
             stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
