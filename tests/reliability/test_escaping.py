@@ -49,3 +49,10 @@ def test_agencies_list_csv_neutralises_formulas_and_controls(hostile_registry: P
     row = next(r for r in csv.DictReader(io.StringIO(result.stdout.decode())) if r["id"] == "evil")
     assert row["name_en"] == "'" + HOSTILE_EN
     assert row["name_th"].startswith("กรม [/bold]") and row["name_th"].endswith("yz")
+
+
+def test_html_report_templates_drop_nul_and_controls() -> None:
+    from egov_crawl.report.html.site import _environment
+
+    html = _environment().from_string("<p>{{ name }}</p>").render(name="กรม\x00<b>\x1b[31mx\x7f")
+    assert html == "<p>กรม&lt;b&gt;x</p>"
