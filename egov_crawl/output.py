@@ -2,6 +2,12 @@
 
 CSV cells that a spreadsheet would execute as a formula (``=``, ``+``, ``-``, ``@``, tab, CR at the start) are
 prefixed with an apostrophe, as OWASP's "CSV Injection" guidance recommends: scraped titles end up in these files.
+Full-width forms of those characters count too (some spreadsheets fold them to ASCII), and NUL and other C0 controls
+are dropped from every cell (escape sequences as on the terminal).
+
+Data shown on a terminal (registry names, scraped text) goes through ``terminal_safe``: control characters and
+escape sequences are removed, so a name cannot move the cursor or become an OSC-8 hyperlink, and Rich markup in it
+is escaped, so ``[/bold]`` is shown literally instead of crashing the command.
 """
 
 from __future__ import annotations
@@ -9,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 T = TypeVar("T")
@@ -37,11 +45,29 @@ class Column(Generic[T]):
 
 WIDE_OUTPUT = 200  # characters per line for tables written to files and pipes
 
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+# ESC and what follows it: CSI (ESC [ ... final), OSC/DCS/APC/PM strings up to BEL or ST, or one more character.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?", re.DOTALL)
+# C0 controls except tab and newline, DEL, C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without escape sequences and control characters other than tab and newline."""
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def terminal_safe(value: Any) -> str:
+    """Data as Rich markup that prints literally: controls stripped, markup brackets escaped."""
+    return escape(strip_controls(str(value)))
 
 
 def csv_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    if not isinstance(value, str):
+        return value
+    value = strip_controls(value)  # CSV on stdout reaches a terminal too
+    if value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value
 
@@ -69,11 +95,11 @@ def render(
     if fmt is Format.TABLE:
         # A table is for reading: columns empty in every row are left out (CSV and JSON keep them all).
         shown = [c for c in columns if any(r[c.name] not in (None, "") for r in records)] if records else columns
-        table = Table(title=title)
+        table = Table(title=terminal_safe(title) if title is not None else None)
         for column in shown:
-            table.add_column(column.name, justify=column.justify)  # type: ignore[arg-type]
+            table.add_column(terminal_safe(column.name), justify=column.justify)  # type: ignore[arg-type]
         for record in records:
-            table.add_row(*(_cell_text(record[c.name]) for c in shown))
+            table.add_row(*(terminal_safe(_cell_text(record[c.name])) for c in shown))
         if out is None or str(out) == "-":
             # On a terminal Rich fits the terminal; piped (less, a log file) a narrow default would wrap every
             # cell, so give it room instead.

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from egov_crawl import __version__
 from egov_crawl.errors import UserError
+from egov_crawl.output import strip_controls
 from egov_crawl.report import views
 from egov_crawl.report.export import RANK_COLUMNS
 from egov_crawl.report.html import charts
@@ -65,6 +66,15 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _without_controls(value: object) -> object:
+    """Every ``{{ }}`` output without NUL and other control characters: scraped text may carry them."""
+    if isinstance(value, Markup):
+        return Markup(strip_controls(str(value)))
+    if isinstance(value, str):
+        return strip_controls(value)
+    return value
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -73,6 +83,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_without_controls,
     )
     env.filters["num"] = _num
     env.filters["pct"] = charts.percent
