@@ -18,7 +18,7 @@ from rich.console import Console
 
 from egov_crawl import config
 from egov_crawl.cli_options import DbOption, FormatOption, OutOption, RunOption
-from egov_crawl.output import Column, Format, render
+from egov_crawl.output import Column, Format, render, strip_controls, terminal_safe
 from egov_crawl.report import views
 from egov_crawl.report.export import HISTORY_COLUMNS, RANK_COLUMNS, SCORE_COLUMNS, export
 from egov_crawl.scoring.registry import CheckSpec
@@ -151,15 +151,19 @@ def explain_command(
         return
     review = " (needs review)" if found.needs_review else ""
     note = f" ({found.note})" if found.note else ""
-    console.print(f"[bold]{found.check_id}[/bold] {found.title} — {found.agency_id}, run {found.run_id}")
+    # Evidence carries text from sites (a consent banner, a page title): escaped and stripped of controls.
+    console.print(f"[bold]{found.check_id}[/bold] {found.title} — {terminal_safe(found.agency_id)}, run {found.run_id}")
     console.print(
-        f"outcome: {found.outcome}{note}{review}   score: {found.score}   policy: {found.methodology}", markup=False
+        strip_controls(f"outcome: {found.outcome}{note}{review}   score: {found.score}   policy: {found.methodology}"),
+        markup=False,
     )
     if found.finding_outcome != found.outcome:
         console.print(f"the check itself found {found.finding_outcome}; the methodology counts {found.outcome}")
     for item in found.evidence:
         console.print(
-            f"  evidence: {item.get('summary')}" + (f"\n            {item['url']}" if item.get("url") else "")
+            strip_controls(f"  evidence: {item.get('summary')}")
+            + (f"\n            {strip_controls(str(item['url']))}" if item.get("url") else ""),
+            markup=False,
         )
     console.print()
     console.print(found.doc, markup=False)

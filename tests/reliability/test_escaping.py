@@ -56,3 +56,22 @@ def test_html_report_templates_drop_nul_and_controls() -> None:
 
     html = _environment().from_string("<p>{{ name }}</p>").render(name="กรม\x00<b>\x1b[31mx\x7f")
     assert html == "<p>กรม&lt;b&gt;x</p>"
+
+
+def test_explain_prints_site_text_literally_without_escape_sequences(tmp_path: Path) -> None:
+    # A page title is site text: markup in it must show as written, and no terminal escape may pass.
+    from tests.scoring.test_not_applicable import build_store, registry_text
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    title = "คำถามที่พบบ่อย [/bold][link=https://evil.test]x[/link] \x1b]8;;https://evil.test\x07y\x00"
+    build_store(url, registry_text("TH", {"revenue": "department"}), about_title=title)
+    result = subprocess.run(
+        [sys.executable, "-m", "egov_crawl", "explain", "revenue", "SRV-03", "--db", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "\x1b" not in result.stdout and "\x00" not in result.stdout and "\x07" not in result.stdout
+    assert "[/bold][link=https://evil.test]x[/link]" in result.stdout

@@ -43,7 +43,7 @@ def registry_text(country: str, agencies: dict[str, str]) -> str:
     return f"version: 1\ncountry: {country}\nagencies:\n{rows}"
 
 
-def build_store(url: str, text: str, methodology: str | None = None) -> None:
+def build_store(url: str, text: str, methodology: str | None = None, *, about_title: str = "About us") -> None:
     """Agencies of ``text``, one run in which each agency's two pages were crawled completely, scored."""
     registry = parse_registry(text)
     rules, checks = load_methodology(methodology), all_checks()
@@ -58,7 +58,7 @@ def build_store(url: str, text: str, methodology: str | None = None) -> None:
         sites = []
         for loaded in load_sites(session, run.id, ids, as_of=AS_OF):
             home = loaded.homepage
-            pages = (page(home, f"{loaded.agency_id} home"), page(home + "about", "About us"))
+            pages = (page(home, f"{loaded.agency_id} home"), page(home + "about", about_title))
             crawl = CrawlFacts("complete", "finished", None, len(pages), 10, {}, {})
             sites.append(replace(loaded, crawl=crawl, pages=pages, cache={}))
         scores = [score_site(rules, checks, site) for site in sites]
