@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from egov_crawl.errors import UserError
 from egov_crawl.registry.models import Cohort, Registry
+from egov_crawl.safe_yaml import YamlProblem, parse_yaml
 
 Path_ = tuple[str | int, ...]
 
@@ -166,18 +167,9 @@ def _cross_problems(file: str, data: dict[str, Any], positions: _Positions) -> I
 def parse_registry(text: str, file: str = "<registry>") -> Registry:
     """Parse and validate registry text; raise RegistryError with every problem found."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        context = ""
-        if exc.context and exc.context_mark and exc.context_mark is not mark:
-            context = f" ({exc.context} that starts on line {exc.context_mark.line + 1})"
-        message = f"YAML syntax error: {exc.problem or exc}{context}; fix the indentation, brackets or quoting"
-        raise RegistryError([Problem(file, line, None, None, message)]) from None
-    except yaml.YAMLError as exc:
-        raise RegistryError([Problem(file, None, None, None, f"YAML error: {exc}")]) from None
+        root, data = parse_yaml(text, file)
+    except YamlProblem as exc:
+        raise RegistryError([Problem(file, exc.line, None, None, exc.message)]) from None
 
     positions = _Positions(root)
     problems = [
@@ -206,6 +198,8 @@ def parse_registry(text: str, file: str = "<registry>") -> Registry:
 def load_registry(path: Path | str) -> Registry:
     path = Path(path)
     try:
+        if path.is_dir():
+            raise RegistryError([Problem(str(path), None, None, None, "is a folder; give the YAML file inside it")])
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RegistryError([Problem(str(path), None, None, None, "file not found; pass --registry FILE")]) from None

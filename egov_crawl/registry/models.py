@@ -155,12 +155,31 @@ class Agency(Strict):
         return list(seen)
 
 
+SUPPORTED_REGISTRY_VERSION = 1  # the registry format this code reads; a newer file may mean fields we ignore
+
+
 class Registry(Strict):
-    version: int = Field(ge=1)
+    version: int
     name: str | None = None
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code, e.g. TH")
     source: str | None = None
     agencies: list[Agency]
+
+    @field_validator("version")
+    @classmethod
+    def _supported_version(cls, version: int) -> int:
+        if version != SUPPORTED_REGISTRY_VERSION:
+            raise ValueError(
+                f"version {version} is not supported; this egov-crawl reads version {SUPPORTED_REGISTRY_VERSION}"
+            )
+        return version
+
+    @field_validator("agencies")
+    @classmethod
+    def _not_empty(cls, agencies: list[Agency]) -> list[Agency]:
+        if not agencies:
+            raise ValueError("no agencies: list at least one under 'agencies:'")
+        return agencies
 
     @model_validator(mode="before")
     @classmethod

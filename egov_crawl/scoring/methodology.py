@@ -6,15 +6,17 @@ the exact file it was computed with. Checks hold detection; this holds judgement
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from egov_crawl.errors import UserError
+from egov_crawl.safe_yaml import read_yaml
 
 METHODOLOGY_DIR = Path(__file__).resolve().parent / "methodology"
 DEFAULT_METHODOLOGY = METHODOLOGY_DIR / "default.yaml"
@@ -22,6 +24,19 @@ DEFAULT_METHODOLOGY = METHODOLOGY_DIR / "default.yaml"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]  # a negative or NaN weight breaks the 0–100 scale
+
+
+def _some_positive(items: tuple[Any, ...], what: str) -> tuple[Any, ...]:
+    if not items:
+        raise ValueError(f"no {what}: list at least one")
+    if not any(getattr(item, "weight", 1.0) > 0 for item in items):
+        raise ValueError(
+            f"every {what[:-1] if what.endswith('s') else what} has weight 0; give at least one a positive weight"
+        )
+    return items
 
 
 class IndicatorRule(_Strict):
@@ -34,25 +49,37 @@ class IndicatorRule(_Strict):
 class SubIndex(_Strict):
     id: str
     title: str
-    weight: float = 1.0
+    weight: Weight = 1.0
     indicators: tuple[IndicatorRule, ...]
+
+    @field_validator("indicators")
+    @classmethod
+    def _has_indicators(cls, indicators: tuple[IndicatorRule, ...]) -> tuple[IndicatorRule, ...]:
+        return _some_positive(indicators, "indicators")
 
 
 class Pillar(_Strict):
     id: str
     title: str
-    weight: float = 1.0
+    weight: Weight = 1.0
     subindices: tuple[SubIndex, ...]
+
+    @field_validator("subindices")
+    @classmethod
+    def _has_subindices(cls, subindices: tuple[SubIndex, ...]) -> tuple[SubIndex, ...]:
+        return _some_positive(subindices, "subindices")
 
 
 class Band(_Strict):
     name: str
-    above: float  # a score strictly above this (and not above a higher band) falls in the band
+    above: float = Field(
+        allow_inf_nan=False
+    )  # a score strictly above this (and not above a higher band) falls in the band
 
 
 class Aggregation(_Strict):
-    min_coverage: float = Field(default=0.8, ge=0, le=1)  # catalog §8.3: sub-indices with C_k ≥ 0.80 count
-    min_covered_share: float = Field(default=2 / 3, ge=0, le=1)  # … and must carry ≥ 2/3 of the pillar weight
+    min_coverage: float = Field(default=0.8, gt=0, le=1)  # catalog §8.3: sub-indices with C_k ≥ 0.80 count
+    min_covered_share: float = Field(default=2 / 3, gt=0, le=1)  # … and must carry ≥ 2/3 of the pillar weight
     binary: bool = False  # has/hasn't (ITA-OIT): any score > 0 counts as 1
     bands: tuple[Band, ...] = (
         Band(name="Very high", above=75),
@@ -64,7 +91,20 @@ class Aggregation(_Strict):
     @field_validator("bands")
     @classmethod
     def _descending(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
-        return tuple(sorted(bands, key=lambda b: -b.above))
+        """Written highest first, strictly descending, the lowest below 0 so every score 0–100 has a band."""
+        if not bands:
+            raise ValueError("no bands: list at least one, the lowest with 'above' below 0")
+        for higher, lower in itertools.pairwise(bands):
+            if lower.above >= higher.above:
+                raise ValueError(
+                    f"bands out of order: '{lower.name}' (above {lower.above}) follows '{higher.name}' "
+                    f"(above {higher.above}); list them highest first"
+                )
+        if bands[-1].above >= 0:
+            raise ValueError(f"the lowest band '{bands[-1].name}' must have 'above' below 0 so a score of 0 has a band")
+        if bands[0].above >= 100:
+            raise ValueError(f"no score can reach the band '{bands[0].name}': 'above' must be below 100")
+        return bands
 
 
 class Methodology(_Strict):
@@ -76,6 +116,12 @@ class Methodology(_Strict):
     profiles: tuple[str, ...] | None = None  # the country profiles it is valid for; None = every one
     aggregation: Aggregation = Aggregation()
     pillars: tuple[Pillar, ...]
+
+    @field_validator("pillars")
+    @classmethod
+    def _has_pillars(cls, pillars: tuple[Pillar, ...]) -> tuple[Pillar, ...]:
+        return _some_positive(pillars, "pillars")
+
     sha256: str = ""  # of the file's bytes; filled by the loader
     path: str = ""
 
@@ -102,6 +148,22 @@ class Methodology(_Strict):
         return next((b.name for b in self.aggregation.bands if score > b.above), self.aggregation.bands[-1].name)
 
 
+def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The line of the deepest node of ``loc`` that exists in the composed document."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
 def _location(error: Any) -> str:
     return ".".join(str(part) for part in error.get("loc", ()))
 
@@ -111,20 +173,20 @@ def load_methodology(path: Path | str | None = None) -> Methodology:
     file = Path(path) if path else DEFAULT_METHODOLOGY
     if not file.exists() and not file.suffix:
         file = METHODOLOGY_DIR / f"{file}.yaml"  # a bare name: one of the bundled files ("ita-oit")
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{file}: cannot read the methodology file ({exc.strerror}); give --methodology FILE") from None
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise UserError(f"{file}: not valid YAML: {exc}".splitlines()[0]) from None
+    if not file.exists():
+        raise UserError(f"{file}: cannot read the methodology file (not found); give --methodology FILE")
+    text, root, data = read_yaml(file)
     if not isinstance(data, dict):
-        raise UserError(f"{file}: a mapping with id, version, pillars is expected")
+        raise UserError(f"{file}:1: a mapping with id, version, pillars is expected")
+    raw = text.encode("utf-8")
     try:
         methodology = Methodology.model_validate({**data, "sha256": hashlib.sha256(raw).hexdigest(), "path": str(file)})
     except ValidationError as exc:
-        raise UserError.many(f"{file}: {_location(e)}: {e['msg']}" for e in exc.errors()) from None
+        first = exc.errors()[0]
+        loc = tuple(first.get("loc", ()))
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise UserError(f"{file}:{_line_of(root, loc) or 1}: {_location(first)}: {message}{more}") from None
     problems = validate_against_checks(methodology) + _unknown_profiles(methodology)
     if problems:
         raise UserError.many(f"{file}: {p}" for p in problems)
