@@ -66,7 +66,7 @@ def test_below_the_coverage_threshold_the_pillar_has_insufficient_evidence() -> 
 
 
 def test_a_gate_turns_hsts_into_a_fail_when_https_fails() -> None:
-    result = aggregate(methodology(min_coverage=0), "department", {"INF-03": FAIL, "INF-05": PASS, "INF-08": PASS})
+    result = aggregate(methodology(min_coverage=0.01), "department", {"INF-03": FAIL, "INF-05": PASS, "INF-08": PASS})
     assert result.subindices["I2"].indicators["INF-05"].outcome is Outcome.FAIL
     assert result.subindices["I2"].score == pytest.approx(100 / 6, abs=0.01)
 
@@ -86,6 +86,6 @@ def test_a_raising_check_is_an_error_and_never_scored(caplog: pytest.LogCaptureF
     finding = run_check(spec, site(page(HOME, "x")))
     assert (finding.outcome, finding.score) == (Outcome.ERROR, None)
     assert "ZeroDivisionError" in finding.evidence[0].summary and "INF-08" in caplog.text
-    result = aggregate(methodology(min_coverage=0), "department", {"INF-03": PASS, "INF-05": PASS, "INF-08": finding})
+    result = aggregate(methodology(min_coverage=0.01), "department", {"INF-03": PASS, "INF-05": PASS, "INF-08": finding})
     assert result.subindices["I2"].score == 100.0 and result.subindices["I2"].coverage < 1
     assert Evidence("x").to_json() == {"summary": "x"}

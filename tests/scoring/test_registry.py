@@ -44,4 +44,5 @@ def test_a_methodology_naming_an_unknown_check_is_refused_in_one_line(tmp_path: 
     file.write_text("id: bad\nversion: '1'\ntitle: Bad\npillars:\n  - id: p\n    tier: 9\n", encoding="utf-8")
     with pytest.raises(UserError) as error:
         load_methodology(file)
-    assert all(line.startswith(f"{file}: pillars.0.") for line in error.value.lines)
+    [line] = error.value.lines  # one located line: file:line: path: problem (and how many more)
+    assert line.startswith(f"{file}:5: pillars.0."), line
