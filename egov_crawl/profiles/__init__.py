@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from egov_crawl.errors import UserError
+from egov_crawl.safe_yaml import read_yaml
 
 PROFILE_DIR = Path(__file__).resolve().parent
 DEFAULT_PROFILE = "th"  # a registry without ``country`` (agencies.yaml before profiles existed) is Thai
@@ -145,16 +146,7 @@ def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
 
 def load_profile_file(file: Path) -> Profile:
     """Read and validate one profile file; a problem is one line naming the file, the line and the field."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"{file}: cannot read the profile ({exc.strerror})") from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise UserError(f"{file}:{mark.line + 1 if mark else '?'}: not valid YAML: {exc.problem}") from None
+    _, root, data = read_yaml(file)  # size, depth and alias caps, one located line per problem
     if not isinstance(data, dict):
         raise UserError(f"{file}:1: a mapping with id, country, official_domains… is expected")
     try:
