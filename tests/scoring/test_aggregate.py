@@ -86,6 +86,8 @@ def test_a_raising_check_is_an_error_and_never_scored(caplog: pytest.LogCaptureF
     finding = run_check(spec, site(page(HOME, "x")))
     assert (finding.outcome, finding.score) == (Outcome.ERROR, None)
     assert "ZeroDivisionError" in finding.evidence[0].summary and "INF-08" in caplog.text
-    result = aggregate(methodology(min_coverage=0.01), "department", {"INF-03": PASS, "INF-05": PASS, "INF-08": finding})
+    result = aggregate(
+        methodology(min_coverage=0.01), "department", {"INF-03": PASS, "INF-05": PASS, "INF-08": finding}
+    )
     assert result.subindices["I2"].score == 100.0 and result.subindices["I2"].coverage < 1
     assert Evidence("x").to_json() == {"summary": "x"}
