@@ -88,3 +88,20 @@ def read_yaml(path: Any, file: str | None = None) -> tuple[str, yaml.Node | None
         raise UserError(f"{where}: cannot read it ({exc.strerror})") from None
     root, data = parse_yaml(text, where)
     return text, root, data
+
+
+def line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line of the deepest node of ``loc`` (a validation error's path) that exists in the composed
+    document: a missing field is reported on its parent's line."""
+    node, line = root, (root.start_mark.line + 1 if root is not None else None)
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line

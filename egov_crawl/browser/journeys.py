@@ -1,9 +1,9 @@
 """Scripted e-service journeys from the registry (``EService.steps``): run each step, time it, and record the
 first step that breaks.
 
-Read-only by default (design brief §6.2): while a journey runs, every non-GET request is aborted unless the
-step being run says ``allow_submit: true``. A GET form (``submit``) is a navigation like a link and runs. A step
-that navigates fails when the document answers HTTP >= 400, so a broken e-service fails at the step that
+Read-only by default, so a survey never files anything with an agency: while a journey runs, every non-GET
+request is aborted unless the step being run says ``allow_submit: true``. A GET form (``submit``) is a navigation
+like a link and runs. A step that navigates fails when the document answers HTTP >= 400, so a broken e-service fails at the step that
 reaches the broken page, not at a later step that cannot find its form.
 """
 

@@ -1,7 +1,7 @@
 """Site search: find the search box on the home page, search a term the agency certainly has (its name, or a
 configured term), and record whether a result links to a page that contains the term (catalog INF-25).
 
-The query is the one built-in form submission of the browser checks (design brief §6.2): a GET search form.
+The query is the one built-in form submission of the browser checks, which never change a site: a GET search form.
 A search form that would POST is not submitted (the guard aborts it) and is recorded as not working.
 """
 

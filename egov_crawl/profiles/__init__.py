@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from egov_crawl.errors import UserError
-from egov_crawl.safe_yaml import read_yaml
+from egov_crawl.safe_yaml import line_of, read_yaml
 
 PROFILE_DIR = Path(__file__).resolve().parent
 DEFAULT_PROFILE = "th"  # a registry without ``country`` (agencies.yaml before profiles existed) is Thai
@@ -128,22 +126,6 @@ def bundled_profiles() -> dict[str, Path]:
     return {path.stem: path for path in sorted(PROFILE_DIR.glob("*.yaml"))}
 
 
-def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The 1-based line of the deepest node on ``loc`` (a missing field is reported on its parent's line)."""
-    node, line = root, None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            node = None
-    return node.start_mark.line + 1 if node is not None else line
-
-
 def load_profile_file(file: Path) -> Profile:
     """Read and validate one profile file; a problem is one line naming the file, the line and the field."""
     _, root, data = read_yaml(file)  # size, depth and alias caps, one located line per problem
@@ -157,9 +139,9 @@ def load_profile_file(file: Path) -> Profile:
         where = ".".join(str(part) for part in loc) or "(top)"
         message = str(first["msg"]).removeprefix("Value error, ")
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise UserError(f"{file}:{_line_of(root, loc) or 1}: {where}: {message}{more}") from None
+        raise UserError(f"{file}:{line_of(root, loc) or 1}: {where}: {message}{more}") from None
     if profile.id != file.stem:
-        raise UserError(f"{file}:{_line_of(root, ('id',)) or 1}: id: '{profile.id}' must match the file name")
+        raise UserError(f"{file}:{line_of(root, ('id',)) or 1}: id: '{profile.id}' must match the file name")
     return profile
 
 

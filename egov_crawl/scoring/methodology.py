@@ -12,11 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from egov_crawl.errors import UserError
-from egov_crawl.safe_yaml import read_yaml
+from egov_crawl.safe_yaml import line_of, read_yaml
 
 METHODOLOGY_DIR = Path(__file__).resolve().parent / "methodology"
 DEFAULT_METHODOLOGY = METHODOLOGY_DIR / "default.yaml"
@@ -148,22 +147,6 @@ class Methodology(_Strict):
         return next((b.name for b in self.aggregation.bands if score > b.above), self.aggregation.bands[-1].name)
 
 
-def _line_of(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
-    """The line of the deepest node of ``loc`` that exists in the composed document."""
-    node, line = root, (root.start_mark.line + 1 if root is not None else None)
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if str(k.value) == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            node = None
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
-
-
 def _location(error: Any) -> str:
     return ".".join(str(part) for part in error.get("loc", ()))
 
@@ -186,7 +169,7 @@ def load_methodology(path: Path | str | None = None) -> Methodology:
         loc = tuple(first.get("loc", ()))
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         message = str(first["msg"]).removeprefix("Value error, ")
-        raise UserError(f"{file}:{_line_of(root, loc) or 1}: {_location(first)}: {message}{more}") from None
+        raise UserError(f"{file}:{line_of(root, loc) or 1}: {_location(first)}: {message}{more}") from None
     problems = validate_against_checks(methodology) + _unknown_profiles(methodology)
     if problems:
         raise UserError.many(f"{file}: {p}" for p in problems)
