@@ -3,8 +3,8 @@ first step that breaks.
 
 Read-only by default, so a survey never files anything with an agency: while a journey runs, every non-GET
 request is aborted unless the step being run says ``allow_submit: true``. A GET form (``submit``) is a navigation
-like a link and runs. A step that navigates fails when the document answers HTTP >= 400, so a broken e-service fails at the step that
-reaches the broken page, not at a later step that cannot find its form.
+like a link and runs. A step that navigates fails when the document answers HTTP >= 400, so a broken e-service
+fails at the step that reaches the broken page, not at a later step that cannot find its form.
 """
 
 from __future__ import annotations
