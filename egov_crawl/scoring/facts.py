@@ -1,23 +1,34 @@
 """``SiteFacts``: everything the collectors stored about one agency in one run, and nothing else.
 
-A check sees only this object — no database, no network, no clock (design brief §3). The run's date comes in
-``as_of`` so freshness and fiscal-year checks stay deterministic when a stored run is rescored years later.
+A check sees only this object — no database, no network, no clock. The run's date comes in ``as_of`` so
+freshness and fiscal-year checks stay deterministic when a stored run is rescored years later. The store's
+loader (``egov_crawl.store.site_facts``) builds these objects, and they hold no state of their own beyond the
+facts (indexes the checks derive from them live in ``egov_crawl.scoring.derived``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
-from sqlalchemy.orm import Session
-
 from egov_crawl import thai
 from egov_crawl.profiles import Profile, load_profile
-from egov_crawl.store import repository
+
+__all__ = [
+    "BrowserFactRow",
+    "CrawlFacts",
+    "DocumentFacts",
+    "FormFacts",
+    "LinkFacts",
+    "PageFacts",
+    "ProbeFactRow",
+    "SiteFacts",
+    "Source",
+]
 
 
 class Source(StrEnum):
@@ -133,6 +144,11 @@ class BrowserFactRow:
     evidence_path: str | None
 
 
+@lru_cache(maxsize=65536)
+def _split(url: str) -> SplitResult:
+    return urlsplit(url)
+
+
 @dataclass(frozen=True)
 class SiteFacts:
     agency_id: str
@@ -151,8 +167,17 @@ class SiteFacts:
     browser: tuple[BrowserFactRow, ...] = ()
     # The country profile the agency is judged under (official domains, national platforms, languages).
     profile: Profile = field(default_factory=load_profile)
-    # Derived indexes (lexicon matching) computed once per agency; not part of the facts.
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Derived from ``pages`` when the facts are made (most of the 81 checks ask for them).
+    ok_pages: tuple[PageFacts, ...] = field(init=False, compare=False, repr=False)
+    home: PageFacts | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Pages that answered with HTML, in crawl order.
+        object.__setattr__(self, "ok_pages", tuple(p for p in self.pages if p.ok and p.is_html))
+        # The home page as fetched: the registry homepage URL, or the first page of the crawl.
+        wanted = {self.homepage, self.homepage.rstrip("/") + "/"}
+        home = next((p for p in self.pages if p.url in wanted), None)
+        object.__setattr__(self, "home", home or (self.pages[0] if self.pages else None))
 
     # --- which collectors ran -------------------------------------------------------------------------------
     def has(self, source: Source) -> bool:
@@ -171,33 +196,9 @@ class SiteFacts:
     def site_facts(self) -> dict[str, Any]:
         return self.crawl.site_facts if self.crawl else {}
 
-    # ok_pages, home and split are asked for by most of the 81 checks: computed once per agency (the facts are
-    # immutable), in ``cache``.
-    @property
-    def ok_pages(self) -> list[PageFacts]:
-        """Pages that answered with HTML, in crawl order (a shared list: do not modify it)."""
-        pages: list[PageFacts] | None = self.cache.get("ok_pages")
-        if pages is None:
-            pages = self.cache["ok_pages"] = [p for p in self.pages if p.ok and p.is_html]
-        return pages
-
-    @property
-    def home(self) -> PageFacts | None:
-        """The home page as fetched (the registry homepage URL, or the first page of the crawl)."""
-        if "home" not in self.cache:
-            wanted = {self.homepage, self.homepage.rstrip("/") + "/"}
-            home = next((p for p in self.pages if p.url in wanted), None)
-            self.cache["home"] = home or (self.pages[0] if self.pages else None)
-        page: PageFacts | None = self.cache["home"]
-        return page
-
     def split(self, url: str) -> SplitResult:
-        """``urlsplit(url)``; each URL is parsed once per agency (menus repeat the same links on every page)."""
-        parsed: dict[str, SplitResult] = self.cache.setdefault("urlsplit", {})
-        parts = parsed.get(url)
-        if parts is None:
-            parts = parsed[url] = urlsplit(url)
-        return parts
+        """``urlsplit(url)``, memoised across agencies (menus repeat the same links on every page)."""
+        return _split(url)
 
     def page(self, url: str) -> PageFacts | None:
         return next((p for p in self.pages if url in (p.url, p.final_url)), None)
@@ -208,89 +209,3 @@ class SiteFacts:
 
     def browser_of(self, kind: str) -> list[BrowserFactRow]:
         return [b for b in self.browser if b.kind == kind]
-
-
-def run_as_of(session: Session, run_id: int) -> date:
-    """The run's reference date: its ``options["as_of"]``, else the day it started."""
-    run = repository.get_run(session, run_id)
-    if run is None:
-        raise KeyError(f"run {run_id}")
-    option = (run.options or {}).get("as_of")
-    return date.fromisoformat(option) if option else run.started_at.date()
-
-
-def _grouped(rows: Iterable[Any], make: Callable[[Any], Any]) -> dict[Any, list[Any]]:
-    """Rows keyed by their first column (a site crawl or agency id), each made into facts, in row order."""
-    groups: dict[Any, list[Any]] = {}
-    for row in rows:
-        groups.setdefault(row[0], []).append(make(row))
-    return groups
-
-
-def load_sites(session: Session, run_id: int, agency_ids: list[str], *, as_of: date | None = None) -> list[SiteFacts]:
-    """Every fact of ``agency_ids`` in ``run_id``, in the order given: one query per table for all of them
-    (a few hundred agencies at a time keeps memory flat). ``as_of`` defaults to the run's date."""
-    if as_of is None:
-        as_of = run_as_of(session, run_id)
-    agencies = repository.agency_rows(session, agency_ids)
-    crawls = {row[1]: row for row in repository.site_crawl_rows(session, run_id, agency_ids)}
-    crawl_ids = [row[0] for row in crawls.values()]
-    pages = _grouped(
-        repository.page_rows(session, crawl_ids),
-        lambda r: PageFacts(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or {}),
-    )
-    links = _grouped(
-        repository.link_rows(session, crawl_ids), lambda r: LinkFacts(r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-    )
-    documents = _grouped(
-        repository.document_rows(session, crawl_ids),
-        lambda r: DocumentFacts(r[1], r[2], r[3], r[4], r[5], r[6] or {}),
-    )
-    forms = _grouped(
-        repository.form_rows(session, crawl_ids),
-        lambda r: FormFacts(r[1], r[2], r[3], list(r[4] or []), r[5], r[6], r[7], r[8] or {}),
-    )
-    probes = _grouped(
-        repository.probe_fact_rows(session, run_id, agency_ids), lambda r: ProbeFactRow(r[1], r[2], r[3] or {}, r[4])
-    )
-    browser = _grouped(
-        repository.browser_fact_rows(session, run_id, agency_ids),
-        lambda r: BrowserFactRow(r[1], r[2], r[3] or {}, r[4], r[5]),
-    )
-    sites: list[SiteFacts] = []
-    for agency_id in agency_ids:
-        agency = agencies.get(agency_id)
-        crawl_row = crawls.get(agency_id)
-        crawl: CrawlFacts | None = None
-        registry_entry: dict[str, Any] = {}
-        if crawl_row is not None:
-            crawl_id, _, entry, status, reason, error, count, budget, stats, site_facts = crawl_row
-            crawl = CrawlFacts(status, reason, error, count, budget, stats or {}, site_facts or {})
-            registry_entry = entry or {}
-        else:
-            crawl_id = None
-        sites.append(
-            SiteFacts(
-                agency_id=agency_id,
-                cohort=agency.cohort if agency else str(registry_entry.get("cohort") or "other"),
-                homepage=agency.homepage if agency else str(registry_entry.get("homepage") or ""),
-                run_id=run_id,
-                as_of=as_of,
-                name_th=agency.name_th if agency else None,
-                name_en=agency.name_en if agency else None,
-                crawl=crawl,
-                pages=tuple(pages.get(crawl_id, ())),
-                links=tuple(links.get(crawl_id, ())),
-                documents=tuple(documents.get(crawl_id, ())),
-                forms=tuple(forms.get(crawl_id, ())),
-                probes=tuple(probes.get(agency_id, ())),
-                browser=tuple(browser.get(agency_id, ())),
-                profile=load_profile((agency.profile if agency else None) or registry_entry.get("profile")),
-            )
-        )
-    return sites
-
-
-def load_site_facts(session: Session, run_id: int, agency_id: str, *, as_of: date | None = None) -> SiteFacts:
-    """Read every fact of (run, agency) from the store. ``as_of`` defaults to the run's start date."""
-    return load_sites(session, run_id, [agency_id], as_of=as_of)[0]

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
+from egov_crawl.scoring.derived import derived
 from egov_crawl.scoring.detections import main_language
 from egov_crawl.scoring.facts import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.lexicon import Match, find, find_host, find_in_text, find_named, load_lexicon
@@ -41,10 +42,7 @@ MIN_STATIC_TEXT = 200  # characters of visible text below which a home page is a
 def content_unobserved(site: SiteFacts) -> str | None:
     """Why the crawl cannot show that something is absent, or None when it can (asked by most checks: once per
     agency)."""
-    if "content_unobserved" not in site.cache:
-        site.cache["content_unobserved"] = _content_unobserved(site)
-    reason: str | None = site.cache["content_unobserved"]
-    return reason
+    return derived(site, "content_unobserved", lambda: _content_unobserved(site))
 
 
 def home_unread(site: SiteFacts) -> str | None:
