@@ -1,9 +1,10 @@
 """``SiteFacts``: everything the collectors stored about one agency in one run, and nothing else.
 
 A check sees only this object — no database, no network, no clock. The run's date comes in ``as_of`` so
-freshness and fiscal-year checks stay deterministic when a stored run is rescored years later. The store's
-loader (``egov_crawl.store.site_facts``) builds these objects, and they hold no state of their own beyond the
-facts (indexes the checks derive from them live in ``egov_crawl.scoring.derived``).
+freshness and fiscal-year checks stay deterministic when a stored run is rescored years later. The payloads are
+the typed shapes of ``egov_crawl.facts``; the store's loader (``egov_crawl.store.site_facts``) builds these
+objects, and they hold no state of their own beyond the facts (indexes the checks derive from them live in
+``egov_crawl.scoring.derived``).
 """
 
 from __future__ import annotations
@@ -12,23 +13,50 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Generic, Literal, NamedTuple, TypeVar, overload
 from urllib.parse import SplitResult, urlsplit
 
 from egov_crawl import thai
+from egov_crawl.facts.browser import (
+    AxeFact,
+    BrowserPayload,
+    FormsFact,
+    JourneyFact,
+    PageFact,
+    ScreenshotFact,
+    SearchFact,
+)
+from egov_crawl.facts.json import JsonObject, JsonValue
+from egov_crawl.facts.kinds import BrowserKind, ProbeKind
+from egov_crawl.facts.page import PagePayload
+from egov_crawl.facts.probe import (
+    AvailabilityFact,
+    DnsFact,
+    HttpFact,
+    HttpsFact,
+    NotFoundFact,
+    ProbePayload,
+    SecurityTxtFact,
+    TlsFact,
+)
+from egov_crawl.facts.site import SitePayload
 from egov_crawl.profiles import Profile, load_profile
 
 __all__ = [
     "BrowserFactRow",
+    "BrowserKind",
     "CrawlFacts",
     "DocumentFacts",
     "FormFacts",
     "LinkFacts",
     "PageFacts",
     "ProbeFactRow",
+    "ProbeKind",
     "SiteFacts",
     "Source",
 ]
+
+Payload = TypeVar("Payload")
 
 
 class Source(StrEnum):
@@ -49,7 +77,7 @@ class PageFacts:
     lang: str | None
     depth: int | None
     error_class: str | None
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: PagePayload = field(default_factory=PagePayload)
 
     @property
     def ok(self) -> bool:
@@ -99,7 +127,7 @@ class DocumentFacts:
     status: int | None
     size_bytes: int | None
     found_on: str | None
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,11 +135,11 @@ class FormFacts:
     page_url: str
     action: str | None
     method: str
-    fields: list[Any]
+    fields: list[JsonObject]
     has_captcha: bool
     has_file_upload: bool
     has_password: bool
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,23 +151,29 @@ class CrawlFacts:
     error_class: str | None
     pages: int
     max_pages: int | None
-    stats: dict[str, Any] = field(default_factory=dict)
-    site_facts: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, JsonValue] = field(default_factory=dict)
+    site_facts: SitePayload = field(default_factory=SitePayload)
 
 
 @dataclass(frozen=True)
-class ProbeFactRow:
+class ProbeFactRow(Generic[Payload]):
+    """One ``probe_fact`` row. ``payload`` is the kind's shape (``egov_crawl.facts.probe``); a row whose kind ran
+    out of time holds ``TimedOut`` instead, with ``error_class`` "timeout": look at ``error_class`` first."""
+
     host: str
     kind: str
-    payload: dict[str, Any]
+    payload: Payload
     error_class: str | None
 
 
 @dataclass(frozen=True)
-class BrowserFactRow:
+class BrowserFactRow(Generic[Payload]):
+    """One ``browser_fact`` row. ``payload`` is the kind's shape (``egov_crawl.facts.browser``); a row whose
+    ``error_class`` is set holds ``ErrorFact`` instead: look at ``error_class`` first."""
+
     url: str
     kind: str
-    payload: dict[str, Any]
+    payload: Payload
     error_class: str | None
     evidence_path: str | None
 
@@ -163,8 +197,9 @@ class SiteFacts:
     links: tuple[LinkFacts, ...] = ()
     documents: tuple[DocumentFacts, ...] = ()
     forms: tuple[FormFacts, ...] = ()
-    probes: tuple[ProbeFactRow, ...] = ()
-    browser: tuple[BrowserFactRow, ...] = ()
+    # Payload types per kind: read them through ``probe(kind)`` and ``browser_of(kind)``.
+    probes: tuple[ProbeFactRow[Any], ...] = ()
+    browser: tuple[BrowserFactRow[Any], ...] = ()
     # The country profile the agency is judged under (official domains, national platforms, languages).
     profile: Profile = field(default_factory=load_profile)
     # Derived from ``pages`` when the facts are made (most of the 81 checks ask for them).
@@ -193,8 +228,8 @@ class SiteFacts:
 
     # --- crawl ----------------------------------------------------------------------------------------------
     @property
-    def site_facts(self) -> dict[str, Any]:
-        return self.crawl.site_facts if self.crawl else {}
+    def site_facts(self) -> SitePayload:
+        return self.crawl.site_facts if self.crawl else SitePayload()
 
     def split(self, url: str) -> SplitResult:
         """``urlsplit(url)``, memoised across agencies (menus repeat the same links on every page)."""
@@ -203,9 +238,46 @@ class SiteFacts:
     def page(self, url: str) -> PageFacts | None:
         return next((p for p in self.pages if url in (p.url, p.final_url)), None)
 
-    # --- probes and browser -----------------------------------------------------------------------------------
-    def probe(self, kind: str, host: str | None = None) -> list[ProbeFactRow]:
+    # --- probes and browser: each kind with its payload type --------------------------------------------------
+    @overload
+    def probe(self, kind: Literal[ProbeKind.HTTPS], host: str | None = None) -> list[ProbeFactRow[HttpsFact]]: ...
+    @overload
+    def probe(self, kind: Literal[ProbeKind.TLS], host: str | None = None) -> list[ProbeFactRow[TlsFact]]: ...
+    @overload
+    def probe(self, kind: Literal[ProbeKind.HTTP], host: str | None = None) -> list[ProbeFactRow[HttpFact]]: ...
+    @overload
+    def probe(
+        self, kind: Literal[ProbeKind.AVAILABILITY], host: str | None = None
+    ) -> list[ProbeFactRow[AvailabilityFact]]: ...
+    @overload
+    def probe(
+        self, kind: Literal[ProbeKind.NOT_FOUND], host: str | None = None
+    ) -> list[ProbeFactRow[NotFoundFact]]: ...
+    @overload
+    def probe(
+        self, kind: Literal[ProbeKind.SECURITY_TXT], host: str | None = None
+    ) -> list[ProbeFactRow[SecurityTxtFact]]: ...
+    @overload
+    def probe(self, kind: Literal[ProbeKind.DNS], host: str | None = None) -> list[ProbeFactRow[DnsFact]]: ...
+    @overload
+    def probe(self, kind: ProbeKind, host: str | None = None) -> list[ProbeFactRow[ProbePayload]]: ...
+    def probe(self, kind: ProbeKind, host: str | None = None) -> list[ProbeFactRow[Any]]:
+        # The row's kind decides its payload's shape; the overloads above state it for each kind.
         return [p for p in self.probes if p.kind == kind and (host is None or p.host == host)]
 
-    def browser_of(self, kind: str) -> list[BrowserFactRow]:
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.PAGE]) -> list[BrowserFactRow[PageFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.AXE]) -> list[BrowserFactRow[AxeFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.FORMS]) -> list[BrowserFactRow[FormsFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.JOURNEY]) -> list[BrowserFactRow[JourneyFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.SEARCH]) -> list[BrowserFactRow[SearchFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.SCREENSHOT]) -> list[BrowserFactRow[ScreenshotFact]]: ...
+    @overload
+    def browser_of(self, kind: BrowserKind) -> list[BrowserFactRow[BrowserPayload]]: ...
+    def browser_of(self, kind: BrowserKind) -> list[BrowserFactRow[Any]]:
         return [b for b in self.browser if b.kind == kind]

@@ -1,18 +1,21 @@
 """Read one run's facts of some agencies from the store into ``SiteFacts``, the only input of the checks.
 
 One query per table for all the agencies of a batch (a few hundred at a time keeps memory flat); columns are
-read by name.
+read by name. The JSON payload columns are trusted to hold the shapes of ``egov_crawl.facts``: they were
+written by the collectors through the same types.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from egov_crawl.facts.page import PagePayload
+from egov_crawl.facts.site import SitePayload
 from egov_crawl.profiles import load_profile
 from egov_crawl.scoring.facts import (
     BrowserFactRow,
@@ -81,7 +84,7 @@ def _pages(session: Session, crawl_ids: list[int]) -> dict[int, list[PageFacts]]
             lang=r.lang,
             depth=r.depth,
             error_class=r.error_class,
-            facts=r.facts or {},
+            facts=cast(PagePayload, r.facts or {}),
         ),
     )
 
@@ -153,7 +156,7 @@ def _forms(session: Session, crawl_ids: list[int]) -> dict[int, list[FormFacts]]
     )
 
 
-def _probe_facts(session: Session, run_id: int, agency_ids: list[str]) -> dict[str, list[ProbeFactRow]]:
+def _probe_facts(session: Session, run_id: int, agency_ids: list[str]) -> dict[str, list[ProbeFactRow[Any]]]:
     t = ProbeFact.__table__
     rows = session.execute(
         select(t.c.agency_id, t.c.host, t.c.kind, t.c.payload, t.c.error_class)
@@ -167,7 +170,7 @@ def _probe_facts(session: Session, run_id: int, agency_ids: list[str]) -> dict[s
     )
 
 
-def _browser_facts(session: Session, run_id: int, agency_ids: list[str]) -> dict[str, list[BrowserFactRow]]:
+def _browser_facts(session: Session, run_id: int, agency_ids: list[str]) -> dict[str, list[BrowserFactRow[Any]]]:
     t = BrowserFact.__table__
     rows = session.execute(
         select(t.c.agency_id, t.c.url, t.c.kind, t.c.payload, t.c.error_class, t.c.evidence_path)
@@ -195,7 +198,7 @@ def _crawl_facts(row: Any) -> CrawlFacts:
         pages=row.pages,
         max_pages=row.max_pages,
         stats=row.stats or {},
-        site_facts=row.site_facts or {},
+        site_facts=cast(SitePayload, row.site_facts or {}),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
+from egov_crawl.facts.kinds import ProbeKind
 from egov_crawl.scoring.derived import derived
 from egov_crawl.scoring.detections import main_language
 from egov_crawl.scoring.facts import PageFacts, SiteFacts, Source
@@ -178,7 +179,8 @@ def profile_platform_link(site: SiteFacts, indicator: str) -> Evidence | None:
                     )
         for page in site.ok_pages:
             url = page.final_url or page.url
-            sources = (page.facts.get("scripts") or {}).get("external") or []
+            scripts = page.facts.get("scripts")
+            sources = (scripts.get("external") if scripts else None) or []
             script = next((str(s) for s in sources if any(marker in str(s) for marker in platform.scripts)), None)
             if script:
                 return Evidence(f"{platform.name} script: {script}", url, {**data, "field": "script"})
@@ -189,7 +191,7 @@ def profile_platform_link(site: SiteFacts, indicator: str) -> Evidence | None:
     return None
 
 
-def needs_probe(site: SiteFacts, kind: str) -> str | None:
+def needs_probe(site: SiteFacts, kind: ProbeKind) -> str | None:
     """Why a probe-based check cannot judge: the probe did not record ``kind`` facts for this agency."""
     return None if site.probe(kind) else f"no '{kind}' probe facts for this agency in run {site.run_id}"
 
