@@ -8,9 +8,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, select, text
 
-from egov_crawl.scoring.facts import load_site_facts
 from egov_crawl.store import db as store_db
 from egov_crawl.store.models import Agency, Link, Page, Run, SiteCrawl
+from egov_crawl.store.site_facts import load_site_facts
 
 EXPECTED_TABLES = {
     "agency",

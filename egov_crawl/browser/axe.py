@@ -12,7 +12,7 @@ from typing import Any
 from playwright.async_api import Page
 
 from egov_crawl.browser import assets
-from egov_crawl.browser.facts import AxeFact, AxeViolation
+from egov_crawl.facts.browser import AxeFact, AxeViolation
 
 MAX_TARGETS = 10
 # Only violations carry nodes; passes and incomplete are counted by rule.

@@ -14,9 +14,9 @@ from typing import Any
 from playwright.async_api import Page
 
 from egov_crawl.browser import assets
-from egov_crawl.browser.facts import FieldFact, FormFact, FormsFact, ValidationFact
 from egov_crawl.browser.guard import WriteGuard
 from egov_crawl.browser.rows import shorten
+from egov_crawl.facts.browser import FieldFact, FormFact, FormsFact, ValidationFact
 
 SUBMIT_SELECTOR = "button:not([type]), button[type=submit], input[type=submit], input[type=image]"
 MAX_VALIDATED_FORMS = 3

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 from playwright.async_api import BrowserContext, Locator, Page, Response
 
 from egov_crawl.browser.budget import PageHook
-from egov_crawl.browser.facts import JourneyFact, JourneyStepFact
 from egov_crawl.browser.guard import WriteGuard
 from egov_crawl.browser.pages import BrowseLimits
 from egov_crawl.browser.rows import shorten
+from egov_crawl.facts.browser import JourneyFact, JourneyStepFact
 from egov_crawl.registry.models import EService, JourneyStep
 from egov_crawl.thai import normalize
 

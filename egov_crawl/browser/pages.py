@@ -22,11 +22,11 @@ from egov_crawl.browser import assets
 from egov_crawl.browser.axe import run_axe
 from egov_crawl.browser.budget import PageHook
 from egov_crawl.browser.evidence import Evidence
-from egov_crawl.browser.facts import CookieFact, MobileFact, PageFact, ScreenshotFact, TextFact
 from egov_crawl.browser.forms import observe_forms
 from egov_crawl.browser.guard import WriteGuard
 from egov_crawl.browser.rows import Collected, shorten
 from egov_crawl.browser.sample import PageTarget
+from egov_crawl.facts.browser import CookieFact, MobileFact, PageFact, ScreenshotFact, TextFact
 
 DESKTOP: ViewportSize = {"width": 1366, "height": 768}
 MOBILE: ViewportSize = {"width": 360, "height": 800}

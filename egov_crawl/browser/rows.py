@@ -17,7 +17,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from egov_crawl import failures
 from egov_crawl.browser.budget import BudgetExceeded
-from egov_crawl.browser.facts import ErrorClass, ErrorFact, FactKind
+from egov_crawl.facts.browser import ErrorClass, ErrorFact, FactKind
 
 NET_ERROR_RE = re.compile(r"net::(ERR_[A-Z0-9_]+)")
 CRASH_MARKERS = ("crash", "Target closed", "has been closed", "Browser closed", "Connection closed")

@@ -27,7 +27,6 @@ from egov_crawl import __version__
 from egov_crawl.browser.budget import ByteBudget
 from egov_crawl.browser.evidence import Evidence
 from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
-from egov_crawl.browser.facts import FactKind
 from egov_crawl.browser.guard import AddressGuard
 from egov_crawl.browser.journeys import run_journey
 from egov_crawl.browser.pages import DESKTOP, BrowseLimits, observe_page
@@ -36,6 +35,7 @@ from egov_crawl.browser.sample import PageTarget, pages_for
 from egov_crawl.browser.search import site_search
 from egov_crawl.browser.session import browser_session
 from egov_crawl.browser.skip import Unreachable, from_crawl, from_home_job
+from egov_crawl.facts.browser import FactKind
 from egov_crawl.hostmap import HostMap
 from egov_crawl.registry.models import Agency, EService, Registry
 from egov_crawl.store import repository

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from egov_crawl.browser.facts import PageRole
+from egov_crawl.facts.browser import PageRole
 from egov_crawl.registry.models import Agency
 
 CONTACT_RE = re.compile(r"ติดต่อ|contact", re.IGNORECASE)

@@ -14,9 +14,9 @@ from urllib.parse import urljoin, urlsplit
 from playwright.async_api import BrowserContext
 
 from egov_crawl.browser.budget import PageHook
-from egov_crawl.browser.facts import SearchFact
 from egov_crawl.browser.guard import WriteGuard
 from egov_crawl.browser.pages import BrowseLimits, site_key
+from egov_crawl.facts.browser import SearchFact
 from egov_crawl.thai import normalize
 
 MAX_CHECKED = 3

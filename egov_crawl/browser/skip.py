@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from egov_crawl import failures
-from egov_crawl.browser.facts import FactKind
 from egov_crawl.browser.rows import FactRow
+from egov_crawl.facts.browser import FactKind
 
 # Failures that cost the browser its whole deadline, or memory, on every page of the site.
 STALLING: Final = frozenset(

@@ -23,6 +23,8 @@ from typing import Any
 
 import lxml.etree
 
+from egov_crawl.facts.page import Article
+
 ARTICLE = "article"
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle"})
 _ITEMTYPE = re.compile(r"schema\.org/(Article|NewsArticle|BlogPosting|Report|ScholarlyArticle|TechArticle)\b")
@@ -82,7 +84,7 @@ _DATE_CANDIDATES = lxml.etree.XPath(
 _DATE_MARKERS = re.compile(r"\b(?:byline|posted-on|entry-date|published|post-date|article-date|date-published)\b")
 
 
-def article_signals(root: Any, jsonld_types: list[str], open_graph: dict[str, str]) -> dict[str, Any]:
+def article_signals(root: Any, jsonld_types: list[str], open_graph: dict[str, str]) -> Article:
     """What says that a page is one article: ``<article>`` elements, article kinds in JSON-LD or microdata,
     and a publication date shown as a byline (``<time>`` in an article, ``datePublished``, article:published_time)."""
     articles = list(root.iter("article"))

@@ -24,6 +24,20 @@ from egov_crawl import thai
 from egov_crawl.crawler import contacts, labels
 from egov_crawl.crawler.charset import Decoded, decode_html
 from egov_crawl.crawler.context import ContextFinder, article_signals
+from egov_crawl.facts.page import (
+    Charset,
+    Contacts,
+    Feed,
+    Heading,
+    Hreflang,
+    LanguageLink,
+    LinkCounts,
+    PagePayload,
+    ParseErrors,
+    ScriptLink,
+    SocialEmbed,
+    Truncated,
+)
 
 # Bounds that keep one pathological page from filling the store.
 # When one is reached, page facts say so (``truncated``), so a check can tell "not on the page" from "not kept".
@@ -245,7 +259,7 @@ class PageExtract:
     links: list[LinkFact] = field(default_factory=list)
     documents: list[DocumentRef] = field(default_factory=list)
     forms: list[FormFact] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: PagePayload = field(default_factory=PagePayload)
 
 
 def media_type(content_type: str | None) -> str | None:
@@ -400,7 +414,7 @@ def _parse(text: str) -> Any:
     return root if root is not None and isinstance(root.tag, str) else None
 
 
-def _parse_errors() -> dict[str, Any] | None:
+def _parse_errors() -> ParseErrors | None:
     """What libxml2 repaired in the last parse (mismatched and unexpected end tags…): its error log, which the
     parser fills anyway; reading it costs a copy of the (usually empty) list, not a second parse."""
     errors = [e for e in _PARSER.error_log if e.level >= lxml.etree.ErrorLevels.ERROR]
@@ -434,7 +448,7 @@ def extract_page(body: bytes, *, url: str, content_type: str | None, own_hosts: 
     decoded = decode_html(body, content_type)
     root = _parse(decoded.text)
     parse_errors = _parse_errors()
-    charset = {
+    charset: Charset = {
         "encoding": decoded.encoding,
         "source": decoded.source,
         "declared": decoded.declared,
@@ -460,7 +474,7 @@ class _Extractor:
         self.facts = self.out.facts
         self._origin = ""
         self._origin_for = ""
-        self.truncated: dict[str, Any] = {"headings": False, "text": False, "text_regions": [], "links": False}
+        self.truncated: Truncated = {"headings": False, "text": False, "text_regions": [], "links": False}
 
     def _url(self, href: str) -> str | None:
         if self._origin_for != self.base:
@@ -526,8 +540,8 @@ class _Extractor:
         facts["meta_refresh"] = meta.get("refresh")
         facts["open_graph"] = og
         canonical = None
-        feeds: list[dict[str, str | None]] = []
-        alternates: list[dict[str, str]] = []
+        feeds: list[Feed] = []
+        alternates: list[Hreflang] = []
         icons: list[str] = []
         for element in root.iter("link"):
             rel = (element.get("rel") or "").lower().split()
@@ -607,14 +621,14 @@ class _Extractor:
         seen: set[tuple[str, str, str | None]] = set()
         emails: dict[str, str] = {}  # address → where it came from: mailto | cloudflare | text
         phones: dict[str, str] = {}  # number → tel | text
-        social: dict[str, str] = {}
+        social: dict[str, str | None] = {}
         documents: dict[str, DocumentRef] = {}
         counts = {"internal": 0, "external": 0, "document": 0}
-        script_links: list[dict[str, Any]] = []
+        script_links: list[ScriptLink] = []
         script_seen: set[tuple[str, str | None]] = set()
         script_total = 0
         resolved = 0
-        language: list[dict[str, Any]] = []
+        language: list[LanguageLink] = []
         contexts = ContextFinder()
         regions = _Regions()
         self._cloudflare_emails(emails)
@@ -710,11 +724,19 @@ class _Extractor:
                 self._language_link(link, element, language)
         self._meta_refresh_link(add_link)
         out.documents = list(documents.values())
-        facts["contacts"] = {"emails": list(emails)[:20], "phones": list(phones)[:20]}
-        facts["contacts"]["emails_from"] = {address: emails[address] for address in facts["contacts"]["emails"]}
-        facts["contacts"]["phones_from"] = {number: phones[number] for number in facts["contacts"]["phones"]}
+        found: Contacts = {
+            "emails": list(emails)[:20],
+            "phones": list(phones)[:20],
+            "emails_from": {},
+            "phones_from": {},
+        }
+        found["emails_from"] = {address: emails[address] for address in found["emails"]}
+        found["phones_from"] = {number: phones[number] for number in found["phones"]}
+        facts["contacts"] = found
         facts["social"] = social
-        facts["link_counts"] = counts
+        facts["link_counts"] = LinkCounts(
+            internal=counts["internal"], external=counts["external"], document=counts["document"]
+        )
         facts["script_links"] = script_links
         facts["script_links_count"] = script_total
         facts["script_links_resolved"] = resolved
@@ -757,7 +779,7 @@ class _Extractor:
         self.facts["meta_refresh_link"] = {"url": target, "delay": float(found.group(1) or 0)}
         add_link(target, "", self.root)
 
-    def _language_link(self, link: LinkFact, element: Any, found: list[dict[str, Any]]) -> None:
+    def _language_link(self, link: LinkFact, element: Any, found: list[LanguageLink]) -> None:
         """A link to a language version: by its label, a flag image, ``hreflang``, or (own hosts only) its URL."""
         lang, how = labels.language_of_label(link.text), "label"
         if lang is None and len(link.text) <= labels.MAX_LANGUAGE_LABEL:  # a flag has no text or a short one
@@ -769,7 +791,7 @@ class _Extractor:
         if lang is not None:
             found.append({"lang": lang, "url": link.url, "label": link.text, "how": how})
 
-    def _language_alternates(self, found: list[dict[str, Any]]) -> None:
+    def _language_alternates(self, found: list[LanguageLink]) -> None:
         for alternate in self.facts.get("hreflang") or []:
             lang = labels.normalise_language_tag(alternate["hreflang"])
             if lang and lang != "x":
@@ -911,7 +933,7 @@ class _Extractor:
         images = missing_alt = empty_alt = 0
         mixed: list[str] = []
         iframes: list[str] = []
-        embeds: list[dict[str, Any]] = []
+        embeds: list[SocialEmbed] = []
         for element in self.root.iter("img", "script", "iframe", "link", "source", "video", "audio", "embed", "object"):
             tag = element.tag
             if tag == "img":
@@ -934,7 +956,14 @@ class _Extractor:
                     iframes.append(target)
                 embed = social_embed(target) if target else None
                 if embed is not None and len(embeds) < MAX_SOCIAL_EMBEDS:
-                    embeds.append({**embed, "how": "iframe"})
+                    embeds.append(
+                        {
+                            "platform": embed["platform"],
+                            "url": embed["url"],
+                            "account": embed["account"],
+                            "how": "iframe",
+                        }
+                    )
             # Mixed content (W3C Mixed Content §3): an http:// sub-resource on an https:// page.
             if self.https and len(mixed) < MAX_MIXED and src.strip().lower().startswith("http://"):
                 mixed.append(src.strip())
@@ -943,11 +972,11 @@ class _Extractor:
         self.facts["mixed_content"] = mixed
         self._widget_embeds(embeds)
         social = self.facts["social"]
-        for embed in embeds:
-            social.setdefault(embed["platform"], embed["account"] or embed["url"])
+        for shown in embeds:
+            social.setdefault(shown["platform"], shown["account"] or shown["url"])
         self.facts["social_embeds"] = embeds
 
-    def _widget_embeds(self, embeds: list[dict[str, Any]]) -> None:
+    def _widget_embeds(self, embeds: list[SocialEmbed]) -> None:
         """Embeds that a platform's script draws into a placeholder: Facebook's ``<div class="fb-page"
         data-href>``, X's ``<a class="twitter-timeline" href>``, Instagram's ``blockquote.instagram-media``."""
         for element in _WIDGET_CANDIDATES(self.root):
@@ -961,7 +990,7 @@ class _Extractor:
 
     # --- headings and text -------------------------------------------------------------------------------
     def _headings(self) -> None:
-        headings: list[dict[str, Any]] = []
+        headings: list[Heading] = []
         for element in self.root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
             if len(headings) >= MAX_HEADINGS:
                 self.truncated["headings"] = True
@@ -1008,9 +1037,8 @@ class _Extractor:
         self.truncated["text_regions"] = truncated
         dates = thai.find_dates(text, limit=MAX_DATES)
         self.facts["dates"] = [found.to_json() for found in dates]
-        self.facts["latest_date"] = max((found.value for found in dates), default=None)
-        if self.facts["latest_date"] is not None:
-            self.facts["latest_date"] = self.facts["latest_date"].isoformat()
+        latest = max((found.value for found in dates), default=None)
+        self.facts["latest_date"] = latest.isoformat() if latest is not None else None
         self.facts["time_elements"] = [
             (element.get("datetime") or "").strip()[:40] for element in root.iter("time") if element.get("datetime")
         ][:20]
@@ -1104,8 +1132,8 @@ def _landmarks(body: Any, region: str) -> list[Any]:
     return candidates[:3]
 
 
-def _unique_language_links(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    unique: dict[tuple[str, str | None], dict[str, Any]] = {}
+def _unique_language_links(found: list[LanguageLink]) -> list[LanguageLink]:
+    unique: dict[tuple[str, str | None], LanguageLink] = {}
     for entry in found:
         unique.setdefault((entry["lang"], entry["url"]), entry)
     return list(unique.values())[:MAX_LANGUAGE_LINKS]

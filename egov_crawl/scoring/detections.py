@@ -7,6 +7,7 @@ crawler's facts directly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from egov_crawl.scoring.facts import PageFacts, SiteFacts
 from egov_crawl.scoring.lexicon import Match, find, find_host, find_named
@@ -25,9 +26,10 @@ def contact_pages(site: SiteFacts) -> list[PageFacts]:
     return pages
 
 
-def _contact_value(site: SiteFacts, kind: str) -> Match | None:
+def _contact_value(site: SiteFacts, kind: Literal["phones", "emails"]) -> Match | None:
     for page in contact_pages(site):
-        values = (page.facts.get("contacts") or {}).get(kind) or []
+        contacts = page.facts.get("contacts")
+        values = (contacts.get(kind) if contacts else None) or []
         if values:
             url = page.final_url or page.url
             return Match(f"contact.{kind}", "contact", url, str(values[0]), "", ", ".join(map(str, values[:3])))

@@ -25,12 +25,13 @@ from egov_crawl import __version__
 from egov_crawl.errors import UserError
 from egov_crawl.profiles import DEFAULT_PROFILE
 from egov_crawl.scoring.aggregate import Aggregate, aggregate
-from egov_crawl.scoring.facts import SiteFacts, load_sites, run_as_of
+from egov_crawl.scoring.facts import SiteFacts
 from egov_crawl.scoring.methodology import Methodology, load_methodology, profile_warning
 from egov_crawl.scoring.model import Finding
 from egov_crawl.scoring.registry import CheckSpec, all_checks, run_check
 from egov_crawl.store import repository
 from egov_crawl.store.db import make_engine, open_store, session_factory
+from egov_crawl.store.site_facts import load_sites, run_as_of
 
 log = logging.getLogger(__name__)
 # Agencies are read, scored and written in batches: one query per fact table and one transaction per batch

@@ -1,23 +1,62 @@
 """``SiteFacts``: everything the collectors stored about one agency in one run, and nothing else.
 
-A check sees only this object — no database, no network, no clock (design brief §3). The run's date comes in
-``as_of`` so freshness and fiscal-year checks stay deterministic when a stored run is rescored years later.
+A check sees only this object — no database, no network, no clock. The run's date comes in ``as_of`` so
+freshness and fiscal-year checks stay deterministic when a stored run is rescored years later. The payloads are
+the typed shapes of ``egov_crawl.facts``; the store's loader (``egov_crawl.store.site_facts``) builds these
+objects, and they hold no state of their own beyond the facts (indexes the checks derive from them live in
+``egov_crawl.scoring.derived``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any, NamedTuple
+from functools import lru_cache
+from typing import Any, Generic, Literal, NamedTuple, TypeVar, overload
 from urllib.parse import SplitResult, urlsplit
 
-from sqlalchemy.orm import Session
-
 from egov_crawl import thai
+from egov_crawl.facts.browser import (
+    AxeFact,
+    BrowserPayload,
+    FormsFact,
+    JourneyFact,
+    PageFact,
+    ScreenshotFact,
+    SearchFact,
+)
+from egov_crawl.facts.json import JsonObject, JsonValue
+from egov_crawl.facts.kinds import BrowserKind, ProbeKind
+from egov_crawl.facts.page import PagePayload
+from egov_crawl.facts.probe import (
+    AvailabilityFact,
+    DnsFact,
+    HttpFact,
+    HttpsFact,
+    NotFoundFact,
+    ProbePayload,
+    SecurityTxtFact,
+    TlsFact,
+)
+from egov_crawl.facts.site import SitePayload
 from egov_crawl.profiles import Profile, load_profile
-from egov_crawl.store import repository
+
+__all__ = [
+    "BrowserFactRow",
+    "BrowserKind",
+    "CrawlFacts",
+    "DocumentFacts",
+    "FormFacts",
+    "LinkFacts",
+    "PageFacts",
+    "ProbeFactRow",
+    "ProbeKind",
+    "SiteFacts",
+    "Source",
+]
+
+Payload = TypeVar("Payload")
 
 
 class Source(StrEnum):
@@ -38,7 +77,7 @@ class PageFacts:
     lang: str | None
     depth: int | None
     error_class: str | None
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: PagePayload = field(default_factory=PagePayload)
 
     @property
     def ok(self) -> bool:
@@ -88,7 +127,7 @@ class DocumentFacts:
     status: int | None
     size_bytes: int | None
     found_on: str | None
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -96,11 +135,11 @@ class FormFacts:
     page_url: str
     action: str | None
     method: str
-    fields: list[Any]
+    fields: list[JsonObject]
     has_captcha: bool
     has_file_upload: bool
     has_password: bool
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -112,25 +151,36 @@ class CrawlFacts:
     error_class: str | None
     pages: int
     max_pages: int | None
-    stats: dict[str, Any] = field(default_factory=dict)
-    site_facts: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, JsonValue] = field(default_factory=dict)
+    site_facts: SitePayload = field(default_factory=SitePayload)
 
 
 @dataclass(frozen=True)
-class ProbeFactRow:
+class ProbeFactRow(Generic[Payload]):
+    """One ``probe_fact`` row. ``payload`` is the kind's shape (``egov_crawl.facts.probe``); a row whose kind ran
+    out of time holds ``TimedOut`` instead, with ``error_class`` "timeout": look at ``error_class`` first."""
+
     host: str
     kind: str
-    payload: dict[str, Any]
+    payload: Payload
     error_class: str | None
 
 
 @dataclass(frozen=True)
-class BrowserFactRow:
+class BrowserFactRow(Generic[Payload]):
+    """One ``browser_fact`` row. ``payload`` is the kind's shape (``egov_crawl.facts.browser``); a row whose
+    ``error_class`` is set holds ``ErrorFact`` instead: look at ``error_class`` first."""
+
     url: str
     kind: str
-    payload: dict[str, Any]
+    payload: Payload
     error_class: str | None
     evidence_path: str | None
+
+
+@lru_cache(maxsize=65536)
+def _split(url: str) -> SplitResult:
+    return urlsplit(url)
 
 
 @dataclass(frozen=True)
@@ -147,12 +197,22 @@ class SiteFacts:
     links: tuple[LinkFacts, ...] = ()
     documents: tuple[DocumentFacts, ...] = ()
     forms: tuple[FormFacts, ...] = ()
-    probes: tuple[ProbeFactRow, ...] = ()
-    browser: tuple[BrowserFactRow, ...] = ()
+    # Payload types per kind: read them through ``probe(kind)`` and ``browser_of(kind)``.
+    probes: tuple[ProbeFactRow[Any], ...] = ()
+    browser: tuple[BrowserFactRow[Any], ...] = ()
     # The country profile the agency is judged under (official domains, national platforms, languages).
     profile: Profile = field(default_factory=load_profile)
-    # Derived indexes (lexicon matching) computed once per agency; not part of the facts.
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Derived from ``pages`` when the facts are made (most of the 81 checks ask for them).
+    ok_pages: tuple[PageFacts, ...] = field(init=False, compare=False, repr=False)
+    home: PageFacts | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Pages that answered with HTML, in crawl order.
+        object.__setattr__(self, "ok_pages", tuple(p for p in self.pages if p.ok and p.is_html))
+        # The home page as fetched: the registry homepage URL, or the first page of the crawl.
+        wanted = {self.homepage, self.homepage.rstrip("/") + "/"}
+        home = next((p for p in self.pages if p.url in wanted), None)
+        object.__setattr__(self, "home", home or (self.pages[0] if self.pages else None))
 
     # --- which collectors ran -------------------------------------------------------------------------------
     def has(self, source: Source) -> bool:
@@ -168,129 +228,56 @@ class SiteFacts:
 
     # --- crawl ----------------------------------------------------------------------------------------------
     @property
-    def site_facts(self) -> dict[str, Any]:
-        return self.crawl.site_facts if self.crawl else {}
-
-    # ok_pages, home and split are asked for by most of the 81 checks: computed once per agency (the facts are
-    # immutable), in ``cache``.
-    @property
-    def ok_pages(self) -> list[PageFacts]:
-        """Pages that answered with HTML, in crawl order (a shared list: do not modify it)."""
-        pages: list[PageFacts] | None = self.cache.get("ok_pages")
-        if pages is None:
-            pages = self.cache["ok_pages"] = [p for p in self.pages if p.ok and p.is_html]
-        return pages
-
-    @property
-    def home(self) -> PageFacts | None:
-        """The home page as fetched (the registry homepage URL, or the first page of the crawl)."""
-        if "home" not in self.cache:
-            wanted = {self.homepage, self.homepage.rstrip("/") + "/"}
-            home = next((p for p in self.pages if p.url in wanted), None)
-            self.cache["home"] = home or (self.pages[0] if self.pages else None)
-        page: PageFacts | None = self.cache["home"]
-        return page
+    def site_facts(self) -> SitePayload:
+        return self.crawl.site_facts if self.crawl else SitePayload()
 
     def split(self, url: str) -> SplitResult:
-        """``urlsplit(url)``; each URL is parsed once per agency (menus repeat the same links on every page)."""
-        parsed: dict[str, SplitResult] = self.cache.setdefault("urlsplit", {})
-        parts = parsed.get(url)
-        if parts is None:
-            parts = parsed[url] = urlsplit(url)
-        return parts
+        """``urlsplit(url)``, memoised across agencies (menus repeat the same links on every page)."""
+        return _split(url)
 
     def page(self, url: str) -> PageFacts | None:
         return next((p for p in self.pages if url in (p.url, p.final_url)), None)
 
-    # --- probes and browser -----------------------------------------------------------------------------------
-    def probe(self, kind: str, host: str | None = None) -> list[ProbeFactRow]:
+    # --- probes and browser: each kind with its payload type --------------------------------------------------
+    @overload
+    def probe(self, kind: Literal[ProbeKind.HTTPS], host: str | None = None) -> list[ProbeFactRow[HttpsFact]]: ...
+    @overload
+    def probe(self, kind: Literal[ProbeKind.TLS], host: str | None = None) -> list[ProbeFactRow[TlsFact]]: ...
+    @overload
+    def probe(self, kind: Literal[ProbeKind.HTTP], host: str | None = None) -> list[ProbeFactRow[HttpFact]]: ...
+    @overload
+    def probe(
+        self, kind: Literal[ProbeKind.AVAILABILITY], host: str | None = None
+    ) -> list[ProbeFactRow[AvailabilityFact]]: ...
+    @overload
+    def probe(
+        self, kind: Literal[ProbeKind.NOT_FOUND], host: str | None = None
+    ) -> list[ProbeFactRow[NotFoundFact]]: ...
+    @overload
+    def probe(
+        self, kind: Literal[ProbeKind.SECURITY_TXT], host: str | None = None
+    ) -> list[ProbeFactRow[SecurityTxtFact]]: ...
+    @overload
+    def probe(self, kind: Literal[ProbeKind.DNS], host: str | None = None) -> list[ProbeFactRow[DnsFact]]: ...
+    @overload
+    def probe(self, kind: ProbeKind, host: str | None = None) -> list[ProbeFactRow[ProbePayload]]: ...
+    def probe(self, kind: ProbeKind, host: str | None = None) -> list[ProbeFactRow[Any]]:
+        # The row's kind decides its payload's shape; the overloads above state it for each kind.
         return [p for p in self.probes if p.kind == kind and (host is None or p.host == host)]
 
-    def browser_of(self, kind: str) -> list[BrowserFactRow]:
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.PAGE]) -> list[BrowserFactRow[PageFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.AXE]) -> list[BrowserFactRow[AxeFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.FORMS]) -> list[BrowserFactRow[FormsFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.JOURNEY]) -> list[BrowserFactRow[JourneyFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.SEARCH]) -> list[BrowserFactRow[SearchFact]]: ...
+    @overload
+    def browser_of(self, kind: Literal[BrowserKind.SCREENSHOT]) -> list[BrowserFactRow[ScreenshotFact]]: ...
+    @overload
+    def browser_of(self, kind: BrowserKind) -> list[BrowserFactRow[BrowserPayload]]: ...
+    def browser_of(self, kind: BrowserKind) -> list[BrowserFactRow[Any]]:
         return [b for b in self.browser if b.kind == kind]
-
-
-def run_as_of(session: Session, run_id: int) -> date:
-    """The run's reference date: its ``options["as_of"]``, else the day it started."""
-    run = repository.get_run(session, run_id)
-    if run is None:
-        raise KeyError(f"run {run_id}")
-    option = (run.options or {}).get("as_of")
-    return date.fromisoformat(option) if option else run.started_at.date()
-
-
-def _grouped(rows: Iterable[Any], make: Callable[[Any], Any]) -> dict[Any, list[Any]]:
-    """Rows keyed by their first column (a site crawl or agency id), each made into facts, in row order."""
-    groups: dict[Any, list[Any]] = {}
-    for row in rows:
-        groups.setdefault(row[0], []).append(make(row))
-    return groups
-
-
-def load_sites(session: Session, run_id: int, agency_ids: list[str], *, as_of: date | None = None) -> list[SiteFacts]:
-    """Every fact of ``agency_ids`` in ``run_id``, in the order given: one query per table for all of them
-    (a few hundred agencies at a time keeps memory flat). ``as_of`` defaults to the run's date."""
-    if as_of is None:
-        as_of = run_as_of(session, run_id)
-    agencies = repository.agency_rows(session, agency_ids)
-    crawls = {row[1]: row for row in repository.site_crawl_rows(session, run_id, agency_ids)}
-    crawl_ids = [row[0] for row in crawls.values()]
-    pages = _grouped(
-        repository.page_rows(session, crawl_ids),
-        lambda r: PageFacts(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9] or {}),
-    )
-    links = _grouped(
-        repository.link_rows(session, crawl_ids), lambda r: LinkFacts(r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-    )
-    documents = _grouped(
-        repository.document_rows(session, crawl_ids),
-        lambda r: DocumentFacts(r[1], r[2], r[3], r[4], r[5], r[6] or {}),
-    )
-    forms = _grouped(
-        repository.form_rows(session, crawl_ids),
-        lambda r: FormFacts(r[1], r[2], r[3], list(r[4] or []), r[5], r[6], r[7], r[8] or {}),
-    )
-    probes = _grouped(
-        repository.probe_fact_rows(session, run_id, agency_ids), lambda r: ProbeFactRow(r[1], r[2], r[3] or {}, r[4])
-    )
-    browser = _grouped(
-        repository.browser_fact_rows(session, run_id, agency_ids),
-        lambda r: BrowserFactRow(r[1], r[2], r[3] or {}, r[4], r[5]),
-    )
-    sites: list[SiteFacts] = []
-    for agency_id in agency_ids:
-        agency = agencies.get(agency_id)
-        crawl_row = crawls.get(agency_id)
-        crawl: CrawlFacts | None = None
-        registry_entry: dict[str, Any] = {}
-        if crawl_row is not None:
-            crawl_id, _, entry, status, reason, error, count, budget, stats, site_facts = crawl_row
-            crawl = CrawlFacts(status, reason, error, count, budget, stats or {}, site_facts or {})
-            registry_entry = entry or {}
-        else:
-            crawl_id = None
-        sites.append(
-            SiteFacts(
-                agency_id=agency_id,
-                cohort=agency.cohort if agency else str(registry_entry.get("cohort") or "other"),
-                homepage=agency.homepage if agency else str(registry_entry.get("homepage") or ""),
-                run_id=run_id,
-                as_of=as_of,
-                name_th=agency.name_th if agency else None,
-                name_en=agency.name_en if agency else None,
-                crawl=crawl,
-                pages=tuple(pages.get(crawl_id, ())),
-                links=tuple(links.get(crawl_id, ())),
-                documents=tuple(documents.get(crawl_id, ())),
-                forms=tuple(forms.get(crawl_id, ())),
-                probes=tuple(probes.get(agency_id, ())),
-                browser=tuple(browser.get(agency_id, ())),
-                profile=load_profile((agency.profile if agency else None) or registry_entry.get("profile")),
-            )
-        )
-    return sites
-
-
-def load_site_facts(session: Session, run_id: int, agency_id: str, *, as_of: date | None = None) -> SiteFacts:
-    """Read every fact of (run, agency) from the store. ``as_of`` defaults to the run's start date."""
-    return load_sites(session, run_id, [agency_id], as_of=as_of)[0]

@@ -199,7 +199,7 @@ CITIZEN_PAGES = {
 
 def test_the_english_lexicon_finds_the_pages_a_citizen_looks_for(crawled: dict[str, Any]) -> None:
     from egov_crawl.scoring import lexicon
-    from egov_crawl.scoring.facts import load_site_facts
+    from egov_crawl.store.site_facts import load_site_facts
 
     with session(crawled["db"]) as db:
         site = load_site_facts(db, 1, AGENCY, as_of=ARCHIVE_DATE)

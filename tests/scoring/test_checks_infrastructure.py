@@ -88,7 +88,7 @@ def test_robots_sitemap_and_html_site_map_are_averaged() -> None:
 def test_mixed_content_is_not_applicable_to_a_plain_http_site() -> None:
     http_home = "http://www.x.test/"
     facts = site(page(http_home, "x"))
-    facts = type(facts)(**{**facts.__dict__, "homepage": http_home, "cache": {}})
+    facts = replace(facts, homepage=http_home)
     assert run("INF-13", facts)[0] is Outcome.NOT_APPLICABLE
 
 
@@ -133,10 +133,10 @@ def test_a_subdomain_site_has_no_www_twin() -> None:
     assert finding.outcome is Outcome.NOT_APPLICABLE, finding
     assert "gsa.gov" in finding.evidence[0].summary
     # The registrable domain and its www form are twins: the missing www host is a failure there.
-    apex = replace(facts, cache={}, homepage="https://gsa.gov/", probes=(twin_probe("gsa.gov"),))
+    apex = replace(facts, homepage="https://gsa.gov/", probes=(twin_probe("gsa.gov"),))
     assert run_outcome("INF-28", apex) is Outcome.FAIL
     thai = replace(site(page("https://www.revenue.go.th/", "x")), homepage="https://www.revenue.go.th/")
     assert thai.profile.registrable_domain("www.revenue.go.th") == "revenue.go.th"
-    assert run_outcome("INF-28", replace(thai, cache={}, probes=(twin_probe("revenue.go.th"),))) is Outcome.FAIL
-    deep = replace(thai, cache={}, homepage="https://efiling.rd.go.th/", probes=(twin_probe("efiling.rd.go.th"),))
+    assert run_outcome("INF-28", replace(thai, probes=(twin_probe("revenue.go.th"),))) is Outcome.FAIL
+    deep = replace(thai, homepage="https://efiling.rd.go.th/", probes=(twin_probe("efiling.rd.go.th"),))
     assert run_outcome("INF-28", deep) is Outcome.NOT_APPLICABLE

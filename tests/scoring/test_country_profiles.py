@@ -15,11 +15,12 @@ import pytest
 from egov_crawl import __version__
 from egov_crawl.profiles import load_profile
 from egov_crawl.registry.dotgov import import_dotgov_file
-from egov_crawl.scoring.facts import BrowserFactRow, LinkFacts, SiteFacts, load_sites
+from egov_crawl.scoring.facts import BrowserFactRow, LinkFacts, SiteFacts
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.site_facts import load_sites
 from tests.scoring.conftest import HOME, page, site
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "dotgov-sample.csv"
@@ -45,8 +46,8 @@ def census(tmp_path_factory: pytest.TempPathFactory) -> SiteFacts:
 
 
 def changed(facts: SiteFacts, **fields: object) -> SiteFacts:
-    """``facts`` with other fields, and an empty cache (``replace`` would share the derived indexes)."""
-    return replace(facts, cache={}, **fields)  # type: ignore[arg-type]
+    """``facts`` with other fields."""
+    return replace(facts, **fields)  # type: ignore[arg-type]
 
 
 def external(source: str, target: str, text: str) -> LinkFacts:

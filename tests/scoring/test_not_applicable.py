@@ -22,11 +22,12 @@ from egov_crawl.registry.loader import parse_registry
 from egov_crawl.report.html import write_agency_report, write_national_report
 from egov_crawl.report.national import national_summary
 from egov_crawl.scoring.engine import _finding_rows, _score_row, score_site
-from egov_crawl.scoring.facts import CrawlFacts, load_sites
+from egov_crawl.scoring.facts import CrawlFacts
 from egov_crawl.scoring.methodology import load_methodology
 from egov_crawl.scoring.registry import all_checks
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.site_facts import load_sites
 from tests.scoring.conftest import page
 
 AS_OF = date(2026, 11, 20)
@@ -60,7 +61,7 @@ def build_store(url: str, text: str, methodology: str | None = None, *, about_ti
             home = loaded.homepage
             pages = (page(home, f"{loaded.agency_id} home"), page(home + "about", about_title))
             crawl = CrawlFacts("complete", "finished", None, len(pages), 10, {}, {})
-            sites.append(replace(loaded, crawl=crawl, pages=pages, cache={}))
+            sites.append(replace(loaded, crawl=crawl, pages=pages))
         scores = [score_site(rules, checks, site) for site in sites]
         rows = repository.prepare_scoring_results(
             session.get_bind().dialect,

@@ -1,7 +1,9 @@
-"""INFRASTRUCTURE checks on what Chromium saw (egov_crawl/browser/facts.py): vitals, axe, search, trackers."""
+"""INFRASTRUCTURE checks on what Chromium saw (egov_crawl/facts/browser.py): vitals, axe, search, trackers."""
 
 from __future__ import annotations
 
+from egov_crawl.facts.browser import PageFact
+from egov_crawl.facts.kinds import BrowserKind
 from egov_crawl.scoring.checks.common import content_unobserved
 from egov_crawl.scoring.facts import BrowserFactRow, SiteFacts, Source
 from egov_crawl.scoring.model import Evidence, Finding
@@ -13,8 +15,12 @@ CLS = (0.1, 0.25)
 SERIOUS = {"serious", "critical"}
 
 
-def _pages(site: SiteFacts, role: str | None = None) -> list[BrowserFactRow]:
-    return [b for b in site.browser_of("page") if not b.error_class and (role is None or b.payload.get("role") == role)]
+def _pages(site: SiteFacts, role: str | None = None) -> list[BrowserFactRow[PageFact]]:
+    return [
+        b
+        for b in site.browser_of(BrowserKind.PAGE)
+        if not b.error_class and (role is None or b.payload.get("role") == role)
+    ]
 
 
 def _band(value: float | None, limits: tuple[float, float]) -> float | None:
@@ -50,7 +56,7 @@ def automated_accessibility(site: SiteFacts) -> Finding:
     Evidence: per page, the serious/critical rule ids and node counts.
     Outcomes: graded by share (PASS all clean); NOT_OBSERVED when axe did not run.
     """
-    results = [b for b in site.browser_of("axe") if not b.error_class]
+    results = [b for b in site.browser_of(BrowserKind.AXE) if not b.error_class]
     if not results:
         return Finding.not_observed("axe did not run on any page", site.homepage)
     clean = 0
@@ -74,7 +80,7 @@ def site_search(site: SiteFacts) -> Finding:
     Outcomes: PASS when the search works; PARTIAL 0.5 when a box exists but the query fails; FAIL when the
     rendered home page has no search box; NOT_OBSERVED when the search was not tried.
     """
-    rows = [b for b in site.browser_of("search") if not b.error_class]
+    rows = [b for b in site.browser_of(BrowserKind.SEARCH) if not b.error_class]
     if not rows:
         return Finding.not_observed("the site search was not tried", site.homepage)
     payload = rows[0].payload

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
+from egov_crawl.facts.kinds import ProbeKind
+from egov_crawl.scoring.derived import derived
 from egov_crawl.scoring.detections import main_language
 from egov_crawl.scoring.facts import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.lexicon import Match, find, find_host, find_in_text, find_named, load_lexicon
@@ -41,10 +43,7 @@ MIN_STATIC_TEXT = 200  # characters of visible text below which a home page is a
 def content_unobserved(site: SiteFacts) -> str | None:
     """Why the crawl cannot show that something is absent, or None when it can (asked by most checks: once per
     agency)."""
-    if "content_unobserved" not in site.cache:
-        site.cache["content_unobserved"] = _content_unobserved(site)
-    reason: str | None = site.cache["content_unobserved"]
-    return reason
+    return derived(site, "content_unobserved", lambda: _content_unobserved(site))
 
 
 def home_unread(site: SiteFacts) -> str | None:
@@ -180,7 +179,8 @@ def profile_platform_link(site: SiteFacts, indicator: str) -> Evidence | None:
                     )
         for page in site.ok_pages:
             url = page.final_url or page.url
-            sources = (page.facts.get("scripts") or {}).get("external") or []
+            scripts = page.facts.get("scripts")
+            sources = (scripts.get("external") if scripts else None) or []
             script = next((str(s) for s in sources if any(marker in str(s) for marker in platform.scripts)), None)
             if script:
                 return Evidence(f"{platform.name} script: {script}", url, {**data, "field": "script"})
@@ -191,7 +191,7 @@ def profile_platform_link(site: SiteFacts, indicator: str) -> Evidence | None:
     return None
 
 
-def needs_probe(site: SiteFacts, kind: str) -> str | None:
+def needs_probe(site: SiteFacts, kind: ProbeKind) -> str | None:
     """Why a probe-based check cannot judge: the probe did not record ``kind`` facts for this agency."""
     return None if site.probe(kind) else f"no '{kind}' probe facts for this agency in run {site.run_id}"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from egov_crawl.facts.kinds import BrowserKind, ProbeKind
 from egov_crawl.scoring.checks.common import (
     absent,
     content_unobserved,
@@ -78,12 +79,14 @@ def security_txt(site: SiteFacts) -> Finding:
     Outcomes: PASS when security.txt is valid or a disclosure page is published; FAIL when neither; NOT_OBSERVED
     when the file could not be fetched and no disclosure page was found.
     """
-    probed = [p for p in site.probe("security_txt") if p.payload.get("status") is not None or p.payload.get("found")]
+    probed = [
+        p for p in site.probe(ProbeKind.SECURITY_TXT) if p.payload.get("status") is not None or p.payload.get("found")
+    ]
     if probed:
         best = max(probed, key=lambda p: bool(p.payload.get("valid")))
         payload = best.payload
-        data = {"status": payload.get("status"), "problems": payload.get("problems")}
-        evidence = Evidence(f"security.txt on {best.host}: HTTP {payload.get('status')}", payload.get("url"), data)
+        found: dict[str, object] = {"status": payload.get("status"), "problems": payload.get("problems")}
+        evidence = Evidence(f"security.txt on {best.host}: HTTP {payload.get('status')}", payload.get("url"), found)
         if payload.get("valid"):
             return Finding.passed(evidence)
         return _disclosure_page(site, evidence)
@@ -97,7 +100,11 @@ def security_txt(site: SiteFacts) -> Finding:
     expires = (fields.get("expires") or [""])[0][:10]
     if valid and expires and expires < site.as_of.isoformat():
         valid = False
-    data = {"status": fetched.get("status"), "contact": fields.get("contact"), "expires": expires or None}
+    data: dict[str, object] = {
+        "status": fetched.get("status"),
+        "contact": fields.get("contact"),
+        "expires": expires or None,
+    }
     evidence = Evidence(f"security.txt answered HTTP {fetched.get('status')}", fetched.get("url"), data)
     if valid:
         return Finding.passed(evidence)
@@ -127,7 +134,7 @@ def software_hygiene(site: SiteFacts) -> Finding:
     Evidence: the banners found, from the probe's disclosure record, else from the crawled pages' headers.
     Outcomes: PASS with none; FAIL with one; NOT_OBSERVED when no response was recorded.
     """
-    for probe in site.probe("http"):
+    for probe in site.probe(ProbeKind.HTTP):
         disclosure = probe.payload.get("disclosure")
         if disclosure and probe.payload.get("status") is not None:
             shown = {k: v for k, v in disclosure.items() if k != "version_disclosed" and v}
@@ -156,7 +163,7 @@ def mixed_content(site: SiteFacts) -> Finding:
     Outcomes: PASS with none; FAIL with one; NOT_APPLICABLE for a site without HTTPS pages; NOT_OBSERVED when
     no page was read.
     """
-    rendered = [b for b in site.browser_of("page") if not b.error_class]
+    rendered = [b for b in site.browser_of(BrowserKind.PAGE) if not b.error_class]
     https_rendered = [b for b in rendered if str(b.payload.get("final_url", b.url)).startswith("https://")]
     for fact in https_rendered:
         if fact.payload.get("mixed_content"):
@@ -193,7 +200,7 @@ def mobile_friendly(site: SiteFacts) -> Finding:
     Outcomes: PASS with both (or a good viewport when the browser did not run); PARTIAL 0.5 with a viewport but
     overflow; FAIL without a usable viewport; NOT_OBSERVED when the home page was not read.
     """
-    rendered = [b for b in site.browser_of("page") if not b.error_class and b.payload.get("role") == "home"]
+    rendered = [b for b in site.browser_of(BrowserKind.PAGE) if not b.error_class and b.payload.get("role") == "home"]
     if rendered:
         payload = rendered[0].payload
         meta = payload.get("viewport_meta")
@@ -317,11 +324,11 @@ def not_found_handling(site: SiteFacts) -> Finding:
     Evidence: the random URL asked, its status and where it ended (probe, else the crawler's 404 fetch).
     Outcomes: PASS on 404/410; FAIL on a soft 404; NOT_OBSERVED when the request failed.
     """
-    for probe in site.probe("not_found"):
+    for probe in site.probe(ProbeKind.NOT_FOUND):
         payload = probe.payload
         if payload.get("status") is None:
             continue
-        evidence = Evidence(f"a random path answered HTTP {payload.get('status')}", payload.get("url"), payload)
+        evidence = Evidence(f"a random path answered HTTP {payload.get('status')}", payload.get("url"), dict(payload))
         return Finding.failed(evidence) if payload.get("soft_404") else Finding.passed(evidence)
     fetched = site.site_facts.get("soft_404") or {}
     status = fetched.get("status")
@@ -349,7 +356,7 @@ def apex_www(site: SiteFacts) -> Finding:
         return Finding.not_applicable(
             f"{host} is a subdomain of {domain}: only a registrable domain and its www form are twins"
         )
-    for probe in site.probe("https"):
+    for probe in site.probe(ProbeKind.HTTPS):
         endpoints = probe.payload.get("endpoints") or {}
         finals = {}
         for name, endpoint in endpoints.items():
@@ -376,7 +383,8 @@ def apex_www(site: SiteFacts) -> Finding:
         "status": twin.get("status"),
         "final_url": twin.get("final_url"),
     }
-    same = twin.get("status") is not None and twin["status"] < 400
+    status = twin.get("status")
+    same = status is not None and status < 400
     same = same and _host(str(twin.get("final_url") or "")) == _host(home.final_url or home.url)
     evidence = Evidence(
         f"{twin.get('url')} → {twin.get('final_url')} (HTTP {twin.get('status')})", twin.get("url"), data
@@ -442,8 +450,8 @@ def web_analytics(site: SiteFacts) -> Finding:
     if reason:
         return Finding.not_observed(reason, site.homepage)
     for page in site.ok_pages[:50]:
-        scripts = page.facts.get("scripts") or {}
-        ids = list(scripts.get("analytics_ids") or []) + list(scripts.get("markers") or [])
+        scripts = page.facts.get("scripts")
+        ids = list(scripts.get("analytics_ids") or []) + list(scripts.get("markers") or []) if scripts else []
         if ids:
             return Finding.passed(Evidence(f"analytics: {', '.join(map(str, ids[:3]))}", page.final_url or page.url))
     counter = find_in_text(site, "OPN-29")
@@ -469,7 +477,7 @@ def static_content(site: SiteFacts) -> Finding:
     Outcomes: PASS when the content is static; FAIL when the page is an empty shell that JavaScript fills;
     NOT_OBSERVED when the home page was not read.
     """
-    rendered = [b for b in site.browser_of("page") if not b.error_class and b.payload.get("role") == "home"]
+    rendered = [b for b in site.browser_of(BrowserKind.PAGE) if not b.error_class and b.payload.get("role") == "home"]
     if rendered:
         text = rendered[0].payload.get("text") or {}
         data = {k: text.get(k) for k in ("rendered_chars", "static_chars", "ratio")}
@@ -479,8 +487,8 @@ def static_content(site: SiteFacts) -> Finding:
     if home is None or not home.ok or site.crawl is None:
         return Finding.not_observed("the home page was not read", site.homepage)
     length = int(home.facts.get("text_length") or 0)
-    scripts = home.facts.get("scripts") or {}
-    has_scripts = bool(scripts.get("external") or scripts.get("inline"))
+    scripts = home.facts.get("scripts")
+    has_scripts = bool(scripts.get("external") or scripts.get("inline")) if scripts else False
     evidence = Evidence(f"the static home page has {length} characters of text", home.url, {"text_length": length})
     if length < 200 and has_scripts and len(site.ok_pages) < 2:
         return Finding.failed(evidence)

@@ -191,10 +191,12 @@ PHONE = re.compile(r"(?<!\d)0\d{1,2}[-\s]?\d{3}[-\s]?\d{3,4}(?!\d)")  # catalog 
 
 def _contacts(page: PageFacts) -> set[str]:
     """E-mail addresses and phone numbers (digits only) of a page: its links and its text."""
-    recorded = page.facts.get("contacts") or {}
+    recorded = page.facts.get("contacts")
+    emails = (recorded.get("emails") if recorded else None) or []
+    numbers = (recorded.get("phones") if recorded else None) or []
     text = page.text()
-    found = {e.lower() for e in recorded.get("emails") or []} | {e.lower() for e in EMAIL.findall(text)}
-    phones = set(recorded.get("phones") or []) | set(PHONE.findall(text))
+    found = {e.lower() for e in emails} | {e.lower() for e in EMAIL.findall(text)}
+    phones = set(numbers) | set(PHONE.findall(text))
     return found | {re.sub(r"\D", "", p) for p in phones}
 
 
@@ -229,7 +231,8 @@ def executives(site: SiteFacts) -> Finding:
     _, page = found
     site_wide = _contacts(site.home) if site.home is not None else set()
     own = sorted(_contacts(page) - site_wide)
-    photos = int((page.facts.get("images") or {}).get("count") or 0)
+    images = page.facts.get("images")
+    photos = int((images.get("count") if images else None) or 0)
     data = {"own_contacts": own[:10], "images": photos}
     url = page.final_url or page.url
     if own:

@@ -1,4 +1,4 @@
-"""INFRASTRUCTURE checks on network facts (egov_crawl/probes/facts.py): availability, TLS, HTTPS, headers, DNS.
+"""INFRASTRUCTURE checks on network facts (egov_crawl/facts/probe.py): availability, TLS, HTTPS, headers, DNS.
 
 Where the crawler saw the same thing (the home page's response headers, a TLS failure), it stands in when the
 probes did not run; the probe's record wins when both exist, because it looks at every endpoint.
@@ -6,9 +6,11 @@ probes did not run; the probe's record wins when both exist, because it looks at
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict, TypeVar
 from urllib.parse import urlsplit
 
+from egov_crawl.facts.kinds import BrowserKind, ProbeKind
+from egov_crawl.facts.probe import DnsFact, HttpFact
 from egov_crawl.scoring.facts import ProbeFactRow, SiteFacts, Source
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
@@ -18,12 +20,14 @@ HSTS_YEAR = 31536000  # catalog INF-05: max-age ≥ one year (HSTS preload list 
 NETWORK_ERRORS = ("dns_error", "connect_timeout", "connection_refused", "connection_reset", "timeout")
 OLD_TLS = ("TLSv1", "TLSv1.1")  # RFC 8996 deprecates TLS 1.0 and 1.1
 
+Payload = TypeVar("Payload")
+
 
 def _home_host(site: SiteFacts) -> str:
     return (urlsplit(site.homepage).hostname or "").lower()
 
 
-def _for_home(rows: list[ProbeFactRow], site: SiteFacts) -> ProbeFactRow | None:
+def _for_home(rows: list[ProbeFactRow[Payload]], site: SiteFacts) -> ProbeFactRow[Payload] | None:
     """The row of the homepage host, else of its domain (www. stripped), else the first row."""
     host = _home_host(site)
     domain = host.removeprefix("www.")
@@ -42,7 +46,7 @@ def availability(site: SiteFacts) -> Finding:
     Outcomes: PASS when every sample answered, PARTIAL by share, FAIL when none did for a network reason (DNS,
     refused, timeout, 5xx); NOT_OBSERVED when nothing was asked, or only a certificate stopped the request.
     """
-    row = _for_home(site.probe("availability"), site)
+    row = _for_home(site.probe(ProbeKind.AVAILABILITY), site)
     if row is not None and row.payload.get("samples"):
         payload = row.payload
         data = {k: payload.get(k) for k in ("samples", "ok", "statuses", "error_classes")}
@@ -71,27 +75,28 @@ def https_valid(site: SiteFacts) -> Finding:
     Outcomes: PASS valid and modern; PARTIAL 0.5 valid but TLS 1.0/1.1 still accepted; FAIL no HTTPS or an
     invalid certificate; NOT_OBSERVED when the host could not be reached at all.
     """
-    https = _for_home(site.probe("https"), site)
+    https = _for_home(site.probe(ProbeKind.HTTPS), site)
     if https is not None:
         payload = https.payload
-        tls = _for_home(site.probe("tls"), site)
-        tls_payload: dict[str, Any] = tls.payload if tls else {}
-        cert = tls_payload.get("certificate") or {}
-        protocols = tls_payload.get("protocols") or {}
+        tls = _for_home(site.probe(ProbeKind.TLS), site)
+        tls_payload = tls.payload if tls else None
+        cert = tls_payload.get("certificate") if tls_payload else None
+        protocols = (tls_payload.get("protocols") if tls_payload else None) or {}
         old = [p for p in OLD_TLS if protocols.get(p)]
         data = {
             "valid_https": payload.get("valid_https"),
             "supports_https": payload.get("supports_https"),
-            "verify_error": cert.get("verify_error"),
-            "hostname_match": cert.get("hostname_match"),
-            "not_after": cert.get("not_after"),
+            "verify_error": cert.get("verify_error") if cert else None,
+            "hostname_match": cert.get("hostname_match") if cert else None,
+            "not_after": cert.get("not_after") if cert else None,
             "old_protocols": old,
         }
         url = payload.get("canonical_url") or site.homepage
         if not payload.get("supports_https"):
             return Finding.failed(Evidence(f"{https.host} offers no HTTPS", url, data))
         if not payload.get("valid_https"):
-            reason = cert.get("verify_error") or tls_payload.get("error_class") or "invalid certificate"
+            verify_error = cert.get("verify_error") if cert else None
+            reason = verify_error or (tls_payload.get("error_class") if tls_payload else None) or "invalid certificate"
             return Finding.failed(Evidence(f"the certificate of {https.host} is not valid: {reason}", url, data))
         if old:
             return Finding.graded(0.5, Evidence(f"valid, but {', '.join(old)} still accepted", url, data))
@@ -115,7 +120,7 @@ def https_enforced(site: SiteFacts) -> Finding:
     Outcomes: PASS when enforced; FAIL when an http endpoint serves content or there is no HTTPS; NOT_OBSERVED
     when the probe did not reach the domain.
     """
-    row = _for_home(site.probe("https"), site)
+    row = _for_home(site.probe(ProbeKind.HTTPS), site)
     if row is None:
         return Finding.not_observed("no https probe facts")
     endpoints = row.payload.get("endpoints") or {}
@@ -125,16 +130,37 @@ def https_enforced(site: SiteFacts) -> Finding:
     verb = "redirects" if row.payload.get("enforces_https") else "does not redirect"
     evidence = Evidence(
         f"http:// {verb} to https:// on {row.host}",
-        (endpoints.get("http://www") or {}).get("url"),
+        www.get("url") if (www := endpoints.get("http://www")) else None,
         {"chains": chains},
     )
     return Finding.passed(evidence) if row.payload.get("enforces_https") else Finding.failed(evidence)
 
 
-def _headers(site: SiteFacts) -> tuple[dict[str, Any], str | None, str] | None:
+class _CrawledHsts(TypedDict):
+    """Strict-Transport-Security as read from the crawled home page's header (the probe's ``Hsts`` has more)."""
+
+    raw: str
+    max_age: int | None
+    valid: bool
+
+
+class _CrawledHeaders(TypedDict):
+    """The security headers of the crawled home page, under the names of the probe's ``HttpFact``."""
+
+    hsts: _CrawledHsts | None
+    csp: str | None
+    x_content_type_options: str | None
+    x_frame_options: str | None
+    frame_ancestors: str | None
+    referrer_policy: str | None
+    permissions_policy: str | None
+    set_cookie: str | None
+
+
+def _headers(site: SiteFacts) -> tuple[HttpFact | _CrawledHeaders, str | None, str] | None:
     """The home page's security-relevant headers: from the probe's http record, else from the crawled page.
     Returns (fields, url, scheme)."""
-    row = _for_home([r for r in site.probe("http") if r.payload.get("status") is not None], site)
+    row = _for_home([r for r in site.probe(ProbeKind.HTTP) if r.payload.get("status") is not None], site)
     if row is not None:
         payload = row.payload
         return payload, payload.get("final_url") or payload.get("url"), str(payload.get("scheme") or "")
@@ -148,7 +174,7 @@ def _headers(site: SiteFacts) -> tuple[dict[str, Any], str | None, str] | None:
     if csp and "frame-ancestors" in csp:
         ancestors = csp.split("frame-ancestors", 1)[1].split(";", 1)[0].strip()
     hsts_raw = headers.get("strict-transport-security") if final.startswith("https://") else None
-    hsts = None
+    hsts: _CrawledHsts | None = None
     if hsts_raw:
         max_age = None
         for part in hsts_raw.split(";"):
@@ -156,7 +182,7 @@ def _headers(site: SiteFacts) -> tuple[dict[str, Any], str | None, str] | None:
             if name.lower() == "max-age" and value.strip('"').isdigit():
                 max_age = int(value.strip('"'))
         hsts = {"raw": hsts_raw, "max_age": max_age, "valid": max_age is not None}
-    fields = {
+    fields: _CrawledHeaders = {
         "hsts": hsts,
         "csp": csp,
         "x_content_type_options": headers.get("x-content-type-options"),
@@ -221,7 +247,7 @@ def security_headers(site: SiteFacts) -> Finding:
 
 def _cookies_secure(site: SiteFacts) -> tuple[bool, Evidence] | None:
     """Every cookie of the home page is Secure, HttpOnly and SameSite (probe cookies, else Set-Cookie)."""
-    row = _for_home([r for r in site.probe("http") if r.payload.get("status") is not None], site)
+    row = _for_home([r for r in site.probe(ProbeKind.HTTP) if r.payload.get("status") is not None], site)
     if row is not None:
         cookies = list(row.payload.get("cookies") or [])
         bad = [c.get("name") for c in cookies if not (c.get("secure") and c.get("httponly") and c.get("samesite"))]
@@ -248,7 +274,7 @@ def cookies_and_consent(site: SiteFacts) -> Finding:
     Outcomes: graded by the share of the three, or of the two without the banner (PASS all, PARTIAL some, FAIL
     none); NOT_OBSERVED when the home page was not rendered.
     """
-    pages = [b for b in site.browser_of("page") if not b.error_class and b.payload.get("role") == "home"]
+    pages = [b for b in site.browser_of(BrowserKind.PAGE) if not b.error_class and b.payload.get("role") == "home"]
     if not pages:
         return Finding.not_observed("the home page was not rendered in the browser", site.homepage)
     payload = pages[0].payload
@@ -268,8 +294,8 @@ def cookies_and_consent(site: SiteFacts) -> Finding:
     return Finding.graded((int(secure) + int(banner) + int(clean)) / 3, *evidence)
 
 
-def _dns(site: SiteFacts) -> ProbeFactRow | None:
-    return _for_home(site.probe("dns"), site)
+def _dns(site: SiteFacts) -> ProbeFactRow[DnsFact] | None:
+    return _for_home(site.probe(ProbeKind.DNS), site)
 
 
 @check("INF-09", "dnssec", "DNSSEC", needs=(Source.PROBE,))
@@ -325,8 +351,8 @@ def email_security(site: SiteFacts) -> Finding:
     if row is None or row.payload.get("error_class") == "dns_error":
         return Finding.not_observed("no dns facts for the domain")
     payload = row.payload
-    dmarc = payload.get("dmarc") or {}
+    dmarc = payload.get("dmarc")
     spf_ok = bool(payload.get("spf")) and int(payload.get("spf_records") or 1) == 1
-    dmarc_ok = dmarc.get("policy") in ("quarantine", "reject")
-    data = {"spf": payload.get("spf"), "dmarc": dmarc.get("record")}
+    dmarc_ok = (dmarc.get("policy") if dmarc else None) in ("quarantine", "reject")
+    data = {"spf": payload.get("spf"), "dmarc": dmarc.get("record") if dmarc else None}
     return Finding.graded((int(spf_ok) + int(dmarc_ok)) / 2, Evidence(f"SPF {spf_ok}, DMARC {dmarc_ok}", None, data))

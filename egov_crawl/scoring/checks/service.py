@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from egov_crawl import thai
+from egov_crawl.facts.browser import JourneyFact
+from egov_crawl.facts.kinds import BrowserKind
 from egov_crawl.scoring.checks.common import (
     absent,
     content_unobserved,
@@ -168,9 +171,10 @@ def contact_details(site: SiteFacts) -> Finding:
     address: str | None = None
     address_words = [t.text for t in load_lexicon().terms_of("SRV-01.address")]
     for page in pages:
-        contacts = page.facts.get("contacts") or {}
-        phones |= set(contacts.get("phones") or [])
-        emails |= set(contacts.get("emails") or [])
+        contacts = page.facts.get("contacts")
+        if contacts:
+            phones |= set(contacts.get("phones") or [])
+            emails |= set(contacts.get("emails") or [])
         text = thai.normalize(page.text())  # Thai digits ๐–๙ as ASCII (catalog §8.6)
         for code in POSTCODE.finditer(text):
             window = fold(text[max(0, code.start() - 120) : code.start()])
@@ -208,7 +212,7 @@ def complaint_channel(site: SiteFacts) -> Finding:
     return Finding.graded(0.5, match_evidence(match), Evidence("no online form on the complaint page"))
 
 
-def _free_text(fields: list[object]) -> bool:
+def _free_text(fields: Sequence[object]) -> bool:
     return any(isinstance(f, dict) and (f.get("tag") == "textarea" or f.get("type") == "textarea") for f in fields)
 
 
@@ -231,10 +235,10 @@ def faq(site: SiteFacts) -> Finding:
     return Finding.passed(match_evidence(match))
 
 
-def _not_loaded(journey: dict[str, object]) -> bool:
+def _not_loaded(journey: JourneyFact) -> bool:
     steps = journey.get("steps") or []
-    first = steps[0] if isinstance(steps, list) and steps else {}
-    return isinstance(first, dict) and not first.get("ok") and "net::ERR_" in str(first.get("error") or "")
+    first = steps[0] if steps else None
+    return first is not None and not first.get("ok") and "net::ERR_" in str(first.get("error") or "")
 
 
 def _eservice_starts(site: SiteFacts) -> list[str]:
@@ -268,7 +272,7 @@ def transactional_eservices(site: SiteFacts) -> Finding:
     """
     # A journey whose first page did not load (net::ERR_…, e.g. a certificate the browser rightly refused)
     # observed nothing about the e-service itself.
-    journeys = [b for b in site.browser_of("journey") if not b.error_class and not _not_loaded(b.payload)]
+    journeys = [b for b in site.browser_of(BrowserKind.JOURNEY) if not b.error_class and not _not_loaded(b.payload)]
     if journeys:
         done = [j for j in journeys if j.payload.get("ok")]
         data = {"journeys": len(journeys), "completed": len(done)}
@@ -337,7 +341,7 @@ def social_media(site: SiteFacts) -> Finding:
     reason = content_unobserved(site)
     if reason:
         return Finding.not_observed(reason, site.homepage)
-    platforms: dict[str, str] = {}
+    platforms: dict[str, str | None] = {}
     for page in site.ok_pages:
         for platform, url in (page.facts.get("social") or {}).items():
             if platform not in ("app-store", "google-play"):

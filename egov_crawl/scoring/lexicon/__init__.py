@@ -22,6 +22,7 @@ from urllib.parse import unquote
 import yaml
 
 from egov_crawl import thai
+from egov_crawl.scoring.derived import derived
 from egov_crawl.scoring.facts import LinkFacts, PageFacts, SiteFacts
 from egov_crawl.scoring.lexicon.context import is_article_facts, is_article_path
 from egov_crawl.scoring.lexicon.words import Term, occurrence
@@ -201,16 +202,16 @@ def path_label(url: str, site: SiteFacts) -> str:
 
 
 def _article_urls(site: SiteFacts) -> set[str]:
-    cached: set[str] | None = site.cache.get("article_urls")
-    if cached is None:
-        cached = set()
+    def collect() -> set[str]:
+        urls: set[str] = set()
         for page in site.ok_pages:
             if is_article_facts(page.facts) or is_article_path(page.path):
-                cached.add(page.url)
+                urls.add(page.url)
                 if page.final_url:
-                    cached.add(page.final_url)
-        site.cache["article_urls"] = cached
-    return cached
+                    urls.add(page.final_url)
+        return urls
+
+    return derived(site, "article_urls", collect)
 
 
 def is_article_link(site: SiteFacts, link: LinkFacts) -> bool:
@@ -218,7 +219,7 @@ def is_article_link(site: SiteFacts, link: LinkFacts) -> bool:
     target (menus repeat the same links on every page)."""
     if link.context == "article":
         return True
-    known: dict[str, bool] = site.cache.setdefault("article_targets", {})
+    known: dict[str, bool] = derived(site, "article_targets", dict[str, bool])
     answer = known.get(link.target_url)
     if answer is None:
         answer = known[link.target_url] = link.target_url in _article_urls(site) or is_article_path(
@@ -272,10 +273,10 @@ class _Labels:
 def _index(site: SiteFacts) -> _Labels:
     """Titles and headings of pages that are not articles, short labels of links that are not article links (a
     broken one marked so), and the URL path of a link without any label; cached."""
-    cache_key = "lexicon_index"
-    cached: _Labels | None = site.cache.get(cache_key)
-    if cached is not None:
-        return cached
+    return derived(site, "lexicon_index", lambda: _build_index(site))
+
+
+def _build_index(site: SiteFacts) -> _Labels:
     raw: list[tuple[str, str, str, str | None, str | None, int | None]] = []
     # The home page's title is the agency's name (กรมกิจการผู้สูงอายุ is not a page for the elderly).
     articles = _article_urls(site)
@@ -321,9 +322,7 @@ def _index(site: SiteFacts) -> _Labels:
         _Entry(field, folded[label], url, label, on_page, region, status)
         for field, label, url, on_page, region, status in raw
     ]
-    labels = _Labels(entries, _Texts([e.folded for e in entries]))
-    site.cache[cache_key] = labels
-    return labels
+    return _Labels(entries, _Texts([e.folded for e in entries]))
 
 
 def _without(text: str, names: list[str]) -> str:
@@ -363,7 +362,7 @@ def find_named(site: SiteFacts, key: str, *, lexicon: Lexicon | None = None) -> 
 
     Several checks ask for the same key (OPN-09, the news list): with the default lexicon the answer is cached."""
     if lexicon is None:
-        cached = site.cache.setdefault("lexicon_find", {})
+        cached: dict[str, Match | None] = derived(site, "lexicon_find", dict[str, Match | None])
         if key not in cached:
             cached[key] = _find(site, key, load_lexicon())
         match: Match | None = cached[key]
@@ -428,8 +427,8 @@ def _find_path(site: SiteFacts, key: str, lexicon: Lexicon) -> Match | None:
 def _paths(site: SiteFacts) -> tuple[list[tuple[str, str]], list[tuple[str, LinkFacts]]]:
     """(URL path, URL) of answered pages that are not articles, and (path, first link to it) of internal links
     that were followed or checked and are not article links; cached."""
-    cached: tuple[list[tuple[str, str]], list[tuple[str, LinkFacts]]] | None = site.cache.get("lexicon_paths")
-    if cached is None:
+
+    def collect() -> tuple[list[tuple[str, str]], list[tuple[str, LinkFacts]]]:
         articles = _article_urls(site)
         page_paths = [
             (site.split(url).path, url) for url in (p.final_url or p.url for p in site.ok_pages) if url not in articles
@@ -441,24 +440,24 @@ def _paths(site: SiteFacts) -> tuple[list[tuple[str, str]], list[tuple[str, Link
                 current = first.get(path)
                 if current is None or (current.broken and not link.broken):
                     first[path] = link
-        cached = (page_paths, list(first.items()))
-        site.cache["lexicon_paths"] = cached
-    return cached
+        return page_paths, list(first.items())
+
+    return derived(site, "lexicon_paths", collect)
 
 
 def _hosts(site: SiteFacts) -> list[tuple[str, LinkFacts]]:
     """(lower-case host, first link to it) in link order; cached (every platform check scans the links)."""
-    cached: list[tuple[str, LinkFacts]] | None = site.cache.get("lexicon_hosts")
-    if cached is None:
+
+    def collect() -> list[tuple[str, LinkFacts]]:
         first: dict[str, LinkFacts] = {}
         targets: set[str] = set()
         for link in site.links:
             if link.target_url not in targets:  # the host of each URL once: menus repeat on every page
                 targets.add(link.target_url)
                 first.setdefault((site.split(link.target_url).hostname or "").lower(), link)
-        cached = list(first.items())
-        site.cache["lexicon_hosts"] = cached
-    return cached
+        return list(first.items())
+
+    return derived(site, "lexicon_hosts", collect)
 
 
 def find_host(site: SiteFacts, key: str, *, lexicon: Lexicon | None = None) -> Match | None:
@@ -483,8 +482,8 @@ class _PageTexts:
 def _page_texts(site: SiteFacts) -> _PageTexts:
     """Normalised and folded text of answered pages that are not articles, computed once per site: every text
     check searches the same pages (bench/scoring.py: folding was half of rescore's time)."""
-    cached: _PageTexts | None = site.cache.get("page_texts")
-    if cached is None:
+
+    def collect() -> _PageTexts:
         articles = _article_urls(site)
         pages = []
         for page in site.ok_pages:
@@ -492,9 +491,9 @@ def _page_texts(site: SiteFacts) -> _PageTexts:
                 continue
             text = thai.normalize(page.text())
             pages.append((page, text, fold_normalized(text)))
-        cached = _PageTexts(pages, _Texts([folded for _, _, folded in pages]))
-        site.cache["page_texts"] = cached
-    return cached
+        return _PageTexts(pages, _Texts([folded for _, _, folded in pages]))
+
+    return derived(site, "page_texts", collect)
 
 
 def find_in_text(
@@ -531,14 +530,15 @@ def _without_headlines(site: SiteFacts, page: PageFacts, folded: str) -> str:
 
 def _headlines(site: SiteFacts) -> dict[str, set[str]]:
     """Folded labels of article links and of sentence-long links, by the page they are on; cached."""
-    cached: dict[str, set[str]] | None = site.cache.get("headlines")
-    if cached is None:
-        cached = {}
+
+    def collect() -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
         for link in site.links:
             text = link.anchor_text
             if text and (not is_short_label(text) or is_article_link(site, link)):
                 label = fold(text)
                 if len(label) > 3:
-                    cached.setdefault(link.source_url, set()).add(label)
-        site.cache["headlines"] = cached
-    return cached
+                    found.setdefault(link.source_url, set()).add(label)
+        return found
+
+    return derived(site, "headlines", collect)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 from urllib.parse import unquote
+
+from egov_crawl.facts.page import PagePayload
 
 ARTICLE_TYPES = frozenset(
     {"Article", "NewsArticle", "BlogPosting", "LiveBlogPosting", "Report", "ScholarlyArticle", "AnalysisNewsArticle"}
@@ -48,15 +49,15 @@ _ITEM = re.compile(r"(\d|[-_].*[-_])")
 _SEGMENT_SPLIT = re.compile(r"[/]+")
 
 
-def is_article_facts(facts: dict[str, Any]) -> bool:
+def is_article_facts(facts: PagePayload) -> bool:
     """The page says it is an article: Open Graph, JSON-LD, or the crawler's article signals."""
     graph = facts.get("open_graph") or {}
     if graph.get("article:published_time") or graph.get("og:type") == "article":
         return True
     if ARTICLE_TYPES.intersection(facts.get("jsonld_types") or ()):
         return True
-    signals = facts.get("article") or {}
-    return bool(signals.get("byline_date")) and int(signals.get("elements") or 0) == 1
+    signals = facts.get("article")
+    return signals is not None and bool(signals.get("byline_date")) and int(signals.get("elements") or 0) == 1
 
 
 @lru_cache(maxsize=65_536)

@@ -1,9 +1,10 @@
 """The payloads of the ``browser_fact`` rows: one row per run x agency x url x ``kind``.
 
-Facts first, judgement later (design brief §1): these shapes record what Chromium saw on a page, never whether
-it is good. The scoring checks (issue 7) read them; the names below are stable, add keys rather than rename.
+These shapes record what Chromium saw on a page, never whether it is good. The browser writes them and the
+scoring checks read them through these types; add keys rather than rename.
 
-Kinds (``BrowserFact.kind``), their payload type, and what ``BrowserFact.url`` is:
+Kinds (``BrowserFact.kind``, a ``egov_crawl.facts.kinds.BrowserKind``), their payload type, and what
+``BrowserFact.url`` is:
 
 - ``page``       :class:`PageFact`       the URL as requested (home page, e-service, crawl sample)
 - ``axe``        :class:`AxeFact`        same URL as its ``page`` row
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
+# The kind as the browser's code names it; the same strings as ``BrowserKind``.
 FactKind = Literal["page", "axe", "forms", "journey", "search", "screenshot"]
 FACT_KINDS: tuple[FactKind, ...] = ("page", "axe", "forms", "journey", "search", "screenshot")
 
@@ -199,3 +201,7 @@ class ScreenshotFact(TypedDict):
     mobile: str | None  # relative path of the 360x800 PNG
     desktop_bytes: int
     mobile_bytes: int
+
+
+# Any browser payload: what a row holds when its kind is not known statically.
+BrowserPayload = PageFact | AxeFact | FormsFact | JourneyFact | SearchFact | ScreenshotFact | ErrorFact
