@@ -343,6 +343,12 @@ class AgencySpider(Spider):
         if stored:
             for document in stored["documents"]:
                 self.documents.setdefault(document, document_format(document) or "")
+            if stored["document_format"]:
+                # A document fetched as a page: unchanged, so its check is the earlier fetch's (as parse_page does).
+                self.documents[url] = stored["document_format"]
+                yield DocumentCheckItem(
+                    url=url, status=status, size=stored["bytes"], content_type=stored["content_type"], method="GET"
+                )
             yield from self._follow(stored["internal_links"], depth)
 
     def _note_status(self, response: Response, url: str) -> None:
