@@ -33,7 +33,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from egov_crawl import failures
-from egov_crawl.crawler import events, handled, traps
+from egov_crawl.crawler import cookies, events, handled, traps
 from egov_crawl.crawler.cms import detect_cms
 from egov_crawl.crawler.errors import ROBOTS_BLOCKED, classify, redirect_class
 from egov_crawl.crawler.extract import (
@@ -85,11 +85,13 @@ def _now() -> datetime:
 
 
 def response_headers(response: Response) -> dict[str, str | list[str]]:
-    """Response headers with lower-case names; repeated headers (Set-Cookie) as lists."""
+    """Response headers with lower-case names; repeated headers (Set-Cookie) as lists; cookies without values."""
     headers: dict[str, str | list[str]] = {}
     for name, values in response.headers.items():
         key = name.decode("latin-1").lower()
         decoded = [value.decode("latin-1")[:MAX_HEADER_VALUE] for value in values]
+        if key == "set-cookie":
+            decoded = [cookies.without_value(value) for value in decoded]
         headers[key] = decoded[0] if len(decoded) == 1 else decoded
     return headers
 
