@@ -84,3 +84,27 @@ def test_stopped_in_the_crawl_phase_the_run_exits_130_quietly(testbed: TestbedHa
     assert noise(after) == []
     assert run_status(tmp_path / "store.db") == ["interrupted"]
     assert sorted(p.name for p in tmp_path.iterdir() if ".run." in p.name) == []
+
+
+def test_ctrl_c_in_the_demo_exits_130_quietly(tmp_path: Path) -> None:
+    registry = Path(__file__).resolve().parents[2] / "agencies.yaml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "egov_crawl", "demo", "--out", str(tmp_path), "--only", "revenue",
+         "--registry", str(registry)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    try:
+        for line in process.stdout:
+            if line.startswith("crawl …"):
+                break
+        else:
+            pytest.fail(f"the demo ended (exit {process.wait()}) before its crawl started")
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=RUN_TIMEOUT_S)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert err == ""
+    assert sorted(p.name for p in tmp_path.iterdir() if ".run." in p.name) == []
