@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 
 from egov_crawl.output import Format
+from egov_crawl.pipeline.interrupt import stop_quietly
 from egov_crawl.pipeline.nightly import RunOptions, run_pipeline
 from egov_crawl.pipeline.runlog import ConsoleRunLog
 from egov_crawl.registry import Registry, load_registry
@@ -28,8 +29,14 @@ TERMINAL_RANK_COLUMNS = ("rank", "id", "name_en", "overall", "service", "infrast
 def run_demo(out_dir: Path, registry_file: Path, console: Console, only: list[str] | None = None) -> None:
     """Validate the national registry, then run the whole pipeline on the sample web into ``out_dir``.
 
-    ``only``: a subset of the sample agencies (a quicker demo; the tests use it).
+    ``only``: a subset of the sample agencies (a quicker demo; the tests use it). Ctrl-C or SIGTERM: the testbed
+    is stopped, the run marked interrupted, and the command exits 130 without more output.
     """
+    with stop_quietly():
+        _run_demo(out_dir, registry_file, console, only)
+
+
+def _run_demo(out_dir: Path, registry_file: Path, console: Console, only: list[str] | None) -> None:
     from egov_crawl.report import views
     from egov_crawl.report.export import RANK_COLUMNS, export
     from egov_crawl.report.html import write_national_report

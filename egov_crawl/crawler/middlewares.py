@@ -18,8 +18,9 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 from w3lib.url import safe_url_string
 
+from egov_crawl import failures
 from egov_crawl.crawler.errors import BlockedAddress, classify
-from egov_crawl.crawler.resolver import BLOCK_PRIVATE_SETTING, HOSTMAP_SETTING, hostmap_from_setting
+from egov_crawl.crawler.resolver import BLOCK_PRIVATE_SETTING, HOSTMAP_SETTING, hostmap_from_setting, refused_answers
 from egov_crawl.netguard import refusal
 from egov_crawl.spiders.sitefacts import parse_robots
 
@@ -130,7 +131,8 @@ class PublicAddressMiddleware:
     """The crawler's SSRF guard before the download (``egov_crawl.netguard``): refuse a request — a link, a
     redirect target (redirected requests pass through here again) — whose host is a non-public IP literal, or a
     host-map name mapped to a non-public address when the map does not allow private networks. Names resolved
-    by real DNS are checked on the answer itself by ``resolver.HostMapResolver``, at connect time."""
+    by real DNS are checked on the answer itself by ``resolver.HostMapResolver``, at connect time; such a refusal
+    is turned from the failed lookup it looks like into ``BlockedAddress`` here."""
 
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.getbool(BLOCK_PRIVATE_SETTING, True):
@@ -148,6 +150,16 @@ class PublicAddressMiddleware:
         reason = refusal(parts.hostname or "", port, self.hostmap)
         if reason:
             raise BlockedAddress(reason)
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """A lookup that failed because the resolver dropped every answer as non-public is the SSRF guard's
+        refusal, not a DNS failure: the same ``blocked_address`` as an IP literal in the URL."""
+        if classify(exception) != failures.DNS_ERROR:
+            return
+        host = urlsplit(request.url).hostname or ""
+        answers = refused_answers(host)
+        if answers:
+            raise BlockedAddress(f"{host} resolves to the non-public address(es) {', '.join(answers)}") from exception
 
 
 BODY_BYTES_META = "egov_body_bytes"

@@ -214,7 +214,12 @@ class StorePipeline:
             if page_id is None:
                 continue  # already stored (a resumed crawl re-fetched a page it had stored): keep the first
             if page.copied_from_page_id is not None:
+                # Unchanged since the earlier run: its links, forms and documents are that run's rows, copied.
                 repository.copy_page_children(session, page.copied_from_page_id, page_id)
+                for copied in repository.page_documents(session, page.copied_from_page_id):
+                    documents.setdefault(
+                        copied["url"], {**copied, "site_crawl_id": site_crawl_id, "found_on": page.url}
+                    )
                 continue
             links.extend(
                 {

@@ -34,6 +34,16 @@ logger = logging.getLogger(__name__)
 HOSTMAP_SETTING = "EGOV_HOSTMAP"
 BLOCK_PRIVATE_SETTING = "EGOV_BLOCK_PRIVATE_ADDRESSES"
 
+# Names whose DNS answers were all dropped as non-public, with those answers. Twisted reports such a name as an
+# ordinary failed lookup; ``PublicAddressMiddleware`` reads this to record the refusal as ``blocked_address``.
+# Per process, like the resolver itself.
+_refused: dict[str, list[str]] = {}
+
+
+def refused_answers(name: str) -> list[str] | None:
+    """The non-public addresses ``name`` answered with when the resolver refused it, else None."""
+    return _refused.get(name.lower().rstrip("."))
+
 
 def hostmap_from_setting(value: Any) -> HostMap | None:
     """The host map carried in settings: a ``HostMap``, its ``to_json()`` dict, or None."""
@@ -70,6 +80,7 @@ class _PublicOnlyReceiver:
         self._receiver = receiver
         self._name = name
         self.dropped: list[str] = []
+        self.passed = 0
 
     def resolutionBegan(self, resolution: Any) -> None:
         self._receiver.resolutionBegan(resolution)
@@ -77,6 +88,7 @@ class _PublicOnlyReceiver:
     def addressResolved(self, address: Any) -> None:
         host = getattr(address, "host", "")
         if is_public_address(host):
+            self.passed += 1
             self._receiver.addressResolved(address)
         else:
             self.dropped.append(host)
@@ -84,6 +96,8 @@ class _PublicOnlyReceiver:
     def resolutionComplete(self) -> None:
         if self.dropped:
             logger.warning("%s resolves to non-public address(es) %s: not connecting", self._name, self.dropped)
+            if not self.passed:
+                _refused[self._name.lower().rstrip(".")] = sorted(set(self.dropped))
         self._receiver.resolutionComplete()
 
 

@@ -17,7 +17,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from egov_crawl import __version__, failures
-from egov_crawl.crawler import events
+from egov_crawl.crawler import events, jobfolder
 from egov_crawl.crawler.plan import AgencyPlan, PreviousPage
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
@@ -66,11 +65,18 @@ class CrawlJob:
     settings: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: Path) -> None:
-        path.write_text(json.dumps(dataclasses.asdict(self), ensure_ascii=False), encoding="utf-8")
+        """Written 0600, with the database password masked: ``child_environment`` carries the real URL."""
+        fields = {**dataclasses.asdict(self), "db_url": jobfolder.without_password(self.db_url)}
+        jobfolder.write_private(path, json.dumps(fields, ensure_ascii=False))
+
+    def child_environment(self) -> dict[str, str]:
+        return {jobfolder.DB_URL_ENV: self.db_url}
 
     @classmethod
     def load(cls, path: Path) -> CrawlJob:
-        return cls(**json.loads(path.read_text(encoding="utf-8")))
+        fields = json.loads(path.read_text(encoding="utf-8"))
+        fields["db_url"] = os.environ.get(jobfolder.DB_URL_ENV) or fields["db_url"]
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
@@ -125,8 +131,7 @@ def run_crawl_process(
     The child dies with the thread that started it (``lifeline``): this function starts it and waits for it
     in the caller's thread, which must not end before the child does.
     """
-    with tempfile.TemporaryDirectory(prefix="egov-crawl-job-") as tmp:
-        workdir = Path(tmp)
+    with jobfolder.job_folder() as workdir:
         process = start_crawl_process(job, workdir, ca_file=ca_file, log_file=log_file)
         assert process.stdout is not None and process.stdin is not None
         try:
@@ -172,7 +177,7 @@ def start_crawl_process(
     """
     job_path = workdir / "job.json"
     job.save(job_path)
-    env = dict(os.environ)
+    env = {**os.environ, **job.child_environment()}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [env.get("PYTHONPATH"), str(PACKAGE_PARENT)]))
     if ca_file is not None:
         env["SSL_CERT_FILE"] = str(ca_bundle(ca_file, workdir))

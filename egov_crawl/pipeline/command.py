@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from types import FrameType
 from typing import Annotated, Any
 
 import typer
@@ -42,6 +40,7 @@ from egov_crawl.cli_options import (
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.output import Column, Format, render, render_document
+from egov_crawl.pipeline.interrupt import stop_quietly
 from egov_crawl.pipeline.nightly import RunOptions, RunReport, run_pipeline
 from egov_crawl.pipeline.runlog import ConsoleRunLog, JsonRunLog, RunLog
 
@@ -87,12 +86,6 @@ def testbed_settings(state_file: Path) -> dict[str, Any]:
 def _env_path(name: str) -> Path | None:
     value = os.environ.get(name)
     return Path(value) if value else None
-
-
-def _sigterm_as_interrupt(signum: int, frame: FrameType | None) -> None:
-    # systemd and Kubernetes stop with SIGTERM: treat it like Ctrl-C so the run is marked interrupted, not left
-    # "running", and the crawl child is stopped cleanly.
-    raise KeyboardInterrupt
 
 
 def run_command(
@@ -147,11 +140,10 @@ def run_command(
         contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
     )
     log: RunLog = JsonRunLog() if log_format is LogFormat.JSON else ConsoleRunLog(Console(stderr=True))
-    previous = signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
-    try:
+    # systemd and Kubernetes stop with SIGTERM: like Ctrl-C, the run is marked interrupted (not left "running"),
+    # the crawl child stopped cleanly and the lock files removed.
+    with stop_quietly():
         report = run_pipeline(loaded, db_url=config.db_url(db), options=options, log=log, resume=resume)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     if fmt is Format.JSON:
         render_document(asdict(report), output)
         return

@@ -8,6 +8,7 @@ holds the lock, and exit with its own code so a scheduler can tell "skipped" fro
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import socket
@@ -16,7 +17,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -45,10 +45,16 @@ def _holder_info() -> dict[str, object]:
 
 
 def sqlite_lock_path(db_url: str) -> Path | None:
+    """The lock file of a SQLite store, beside the store's real file.
+
+    Keyed by the resolved path: a symlink (or a path through a symlinked folder) names the same store, and a
+    lock beside the link's name let two runs write one store at once.
+    """
     url = make_url(db_url)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
-    return Path(url.database).with_name(Path(url.database).name + ".run.lock")
+    real = Path(url.database).resolve()
+    return real.with_name(real.name + ".run.lock")
 
 
 @contextmanager
@@ -65,14 +71,36 @@ def run_lock(db_url: str) -> Iterator[None]:
         yield  # an in-memory store cannot be shared
 
 
+def _locked_descriptor(lock_path: Path) -> int | None:
+    """An open descriptor of ``lock_path`` holding its exclusive ``flock``; None when another process holds it.
+
+    The kernel drops a ``flock`` with the last descriptor of its holder, so a lock file left by a killed run is
+    simply taken over. A holder removes the file when it is done: a descriptor locked after that names a file
+    no longer at the path, so the path is checked again and the lock taken anew.
+    """
+    while True:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        locked = os.fstat(fd)
+        try:
+            current = os.stat(lock_path)
+        except FileNotFoundError:
+            current = None
+        if current is not None and (current.st_dev, current.st_ino) == (locked.st_dev, locked.st_ino):
+            return fd
+        os.close(fd)
+
+
 @contextmanager
 def _file_lock(lock_path: Path) -> Iterator[None]:
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     info_path = lock_path.with_suffix(".holder")
-    lock = FileLock(str(lock_path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
+    fd = _locked_descriptor(lock_path)
+    if fd is None:
         try:
             info = json.loads(info_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -80,13 +108,15 @@ def _file_lock(lock_path: Path) -> Iterator[None]:
         raise RunLocked(
             f"another run is in progress on this store ({_holder_text(info)}; lock {lock_path}); "
             "this run did nothing — wait for it to finish"
-        ) from None
+        )
     try:
         info_path.write_text(json.dumps(_holder_info()), encoding="utf-8")
         yield
     finally:
+        # Removed while still locked: a run starting now either fails to lock or finds the path gone and retries.
         info_path.unlink(missing_ok=True)
-        lock.release()
+        lock_path.unlink(missing_ok=True)
+        os.close(fd)
 
 
 @contextmanager

@@ -120,6 +120,12 @@ def _forward_crawl_event(log: RunLog, event: dict[str, Any]) -> None:
         log.event(f"crawl_{event['event']}", **fields)
 
 
+def _forward_browse_event(log: RunLog, event: dict[str, Any]) -> None:
+    # One line per browser job in a JSON log: the phase can take minutes, and a log shipper sees it progress.
+    if event.get("event") == "job":
+        log.event("browse_job", **{k: v for k, v in event.items() if k != "event"})
+
+
 def probe_agencies(
     registry: Registry, agency_ids: list[str], *, db_url: str, run_id: int, options: RunOptions
 ) -> ProbeSummary:
@@ -139,7 +145,13 @@ def probe_agencies(
 
 
 def browse_agencies(
-    registry: Registry, agency_ids: list[str], *, db_url: str, run_id: int, options: RunOptions
+    registry: Registry,
+    agency_ids: list[str],
+    *,
+    db_url: str,
+    run_id: int,
+    options: RunOptions,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> BrowseSummary:
     """The browse phase for ``agency_ids`` as the run's options set it up (the nightly run and a worker's task).
 
@@ -165,6 +177,7 @@ def browse_agencies(
         evidence_dir=options.evidence_dir,
         executable=options.chromium,
         contexts=options.browser_contexts,
+        on_event=on_event,
     )
 
 
@@ -174,7 +187,14 @@ def _probe(ctx: PhaseContext) -> str:
 
 
 def _browse(ctx: PhaseContext) -> str:
-    summary = browse_agencies(ctx.registry, ctx.agency_ids, db_url=ctx.db_url, run_id=ctx.run_id, options=ctx.options)
+    summary = browse_agencies(
+        ctx.registry,
+        ctx.agency_ids,
+        db_url=ctx.db_url,
+        run_id=ctx.run_id,
+        options=ctx.options,
+        on_event=lambda event: _forward_browse_event(ctx.log, event),
+    )
     return str(getattr(summary, "detail", "") or "")
 
 

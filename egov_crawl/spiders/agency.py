@@ -33,7 +33,7 @@ from scrapy.utils.gz import gunzip
 from twisted.python.failure import Failure
 
 from egov_crawl import failures
-from egov_crawl.crawler import events, handled, traps
+from egov_crawl.crawler import cookies, events, handled, traps
 from egov_crawl.crawler.cms import detect_cms
 from egov_crawl.crawler.errors import ROBOTS_BLOCKED, classify, redirect_class
 from egov_crawl.crawler.extract import (
@@ -85,11 +85,13 @@ def _now() -> datetime:
 
 
 def response_headers(response: Response) -> dict[str, str | list[str]]:
-    """Response headers with lower-case names; repeated headers (Set-Cookie) as lists."""
+    """Response headers with lower-case names; repeated headers (Set-Cookie) as lists; cookies without values."""
     headers: dict[str, str | list[str]] = {}
     for name, values in response.headers.items():
         key = name.decode("latin-1").lower()
         decoded = [value.decode("latin-1")[:MAX_HEADER_VALUE] for value in values]
+        if key == "set-cookie":
+            decoded = [cookies.without_value(value) for value in decoded]
         headers[key] = decoded[0] if len(decoded) == 1 else decoded
     return headers
 
@@ -343,6 +345,12 @@ class AgencySpider(Spider):
         if stored:
             for document in stored["documents"]:
                 self.documents.setdefault(document, document_format(document) or "")
+            if stored["document_format"]:
+                # A document fetched as a page: unchanged, so its check is the earlier fetch's (as parse_page does).
+                self.documents[url] = stored["document_format"]
+                yield DocumentCheckItem(
+                    url=url, status=status, size=stored["bytes"], content_type=stored["content_type"], method="GET"
+                )
             yield from self._follow(stored["internal_links"], depth)
 
     def _note_status(self, response: Response, url: str) -> None:

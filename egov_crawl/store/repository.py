@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import Dialect, func, insert, select, update
+from sqlalchemy import Dialect, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from egov_crawl.registry.models import Agency as RegistryAgency
@@ -222,24 +222,55 @@ def previous_pages(session: Session, agency_id: str, before_run_id: int) -> dict
 
 
 def page_summary(session: Session, page_id: int) -> dict[str, Any] | None:
-    """What an incremental crawl needs from an unchanged page: its status, final URL, internal links, documents."""
+    """What an incremental crawl needs from an unchanged page: its status, final URL, internal links, documents,
+    and, when the page is itself a document, its format, size and content type (what a check of it records)."""
     page = session.get(Page, page_id)
     if page is None:
         return None
     links = session.scalars(select(Link.target_url).where(Link.page_id == page_id, Link.internal.is_(True))).all()
-    documents = session.scalars(
-        select(Document.url).where(Document.site_crawl_id == page.site_crawl_id, Document.found_on == page.url)
-    ).all()
     return {
         "status": page.status,
         "final_url": page.final_url,
+        "document_format": (page.facts or {}).get("document_format"),
+        "bytes": page.bytes,
+        "content_type": page.content_type,
         "internal_links": list(links),
-        "documents": list(documents),
+        "documents": [document["url"] for document in page_documents(session, page_id)],
     }
 
 
+def page_documents(session: Session, page_id: int) -> list[dict[str, Any]]:
+    """The documents a stored page links to (or is), as found in its site crawl: url, format and facts.
+
+    A document row names only the page it was first seen on (``found_on``), so a document linked from several
+    pages is found through the page's links too: an unchanged page copied into an incremental run must bring
+    every document it links to, whichever page saw it first in the earlier run.
+    """
+    page = session.get(Page, page_id)
+    if page is None:
+        return []
+    linked = select(Link.target_url).where(Link.page_id == page_id)
+    documents = session.scalars(
+        select(Document)
+        .where(
+            Document.site_crawl_id == page.site_crawl_id,
+            or_(Document.found_on == page.url, Document.url.in_(linked)),
+        )
+        .order_by(Document.id)
+    ).all()
+    return [
+        {
+            "url": d.url,
+            "format": d.format,
+            # What the page said about the link; a check's results (status, size, type) are the new run's to find.
+            "facts": {key: (d.facts or {}).get(key) for key in ("anchor_text", "region")},
+        }
+        for d in documents
+    ]
+
+
 def copy_page(session: Session, source_page_id: int, **overrides: Any) -> dict[str, Any]:
-    """A new page row (with its links and forms) copied from an earlier page: an unchanged page in an
+    """A new page row (its links, forms and documents follow) copied from an earlier page: an unchanged page in an
     incremental run. ``overrides`` sets site_crawl_id, url, depth, fetched_at and extra facts."""
     source = session.get(Page, source_page_id)
     if source is None:
