@@ -28,7 +28,15 @@ from egov_crawl.cli_options import (
     agency_selection,
     load_hostmap,
 )
-from egov_crawl.output import Column, Format, render
+from egov_crawl.errors import UserError
+from egov_crawl.output import Column, Format, render, terminal_safe
+
+EXIT_BROWSE_INCOMPLETE = 3  # as a nightly run whose phase failed: rerun to finish
+
+
+class BrowseIncomplete(UserError):
+    exit_code = EXIT_BROWSE_INCOMPLETE
+
 
 BROWSE_COLUMNS: list[Column[dict[str, Any]]] = [
     Column("agency", lambda r: r["agency"]),
@@ -57,6 +65,7 @@ def browse_command(
     output: OutOption = None,
 ) -> None:
     """Open agencies' pages in Chromium: render facts, axe-core, vitals, forms, e-service journeys, site search."""
+    from egov_crawl.browser.relaunch import BrowserLost
     from egov_crawl.browser.runner import browse
     from egov_crawl.browser.session import find_chromium
     from egov_crawl.registry import load_registry
@@ -75,20 +84,25 @@ def browse_command(
         counts["pages"] += event["kind"] == "page"
         counts.update(f"error:{e}" for e in event["errors"])
         if console.is_terminal:
-            console.print(f"[dim]{event['agency']} {event['kind']} {event['url']}[/dim]")
+            # Registry ids and URLs (a redirect's target comes from the site) are data, not markup.
+            line = terminal_safe(f"{event['agency']} {event['kind']} {event['url']}")
+            console.print(f"[dim]{line}[/dim]")
 
-    summary = browse(
-        loaded,
-        selection,
-        db_url=config.db_url(db),
-        run_id=run_id,
-        hostmap=load_hostmap(hostmap, allow_private),
-        ca_file=ca_file,
-        evidence_dir=evidence,
-        executable=chromium,
-        contexts=contexts,
-        on_event=on_event,
-    )
+    try:
+        summary = browse(
+            loaded,
+            selection,
+            db_url=config.db_url(db),
+            run_id=run_id,
+            hostmap=load_hostmap(hostmap, allow_private),
+            ca_file=ca_file,
+            evidence_dir=evidence,
+            executable=chromium,
+            contexts=contexts,
+            on_event=on_event,
+        )
+    except BrowserLost as exc:  # the facts of the jobs that ended are stored; the rest were not browsed
+        raise BrowseIncomplete(f"browse stopped: {exc}; the jobs that ended are stored, browse again") from exc
     rows = [
         {
             "agency": agency,
