@@ -274,7 +274,8 @@ async def chromium_session(
 
     HOME points at the scratch folder (``scratch.py``; inside ``workdir`` when given), so Chromium writes nothing
     in the user's profile and trusts exactly the system roots plus ``ca_pem``; Playwright's profile and artifact
-    folders and Chromium's own temporary files are kept there too. ``proxied``: the caller gives every context the
+    folders too. Chromium's own TMPDIR stays the system one: it puts its singleton socket there, and a Unix socket
+    path longer than 107 bytes aborts Chromium (a pytest temporary folder is that deep). ``proxied``: the caller gives every context the
     SSRF proxy (``launch_args``).
     """
     chromium = find_chromium(executable)
@@ -289,7 +290,6 @@ async def chromium_session(
             "HOME": str(home),
             "XDG_CONFIG_HOME": str(home / ".config"),
             "XDG_CACHE_HOME": str(home / ".cache"),
-            "TMPDIR": str(tmp),
         }
         with environ("TMPDIR", str(tmp)):  # the driver's own temporary folders (profiles, artifacts)
             pw = await async_playwright().start()
