@@ -274,9 +274,9 @@ async def chromium_session(
 
     HOME points at the scratch folder (``scratch.py``; inside ``workdir`` when given), so Chromium writes nothing
     in the user's profile and trusts exactly the system roots plus ``ca_pem``; Playwright's profile and artifact
-    folders too. Chromium's own TMPDIR stays the system one: it puts its singleton socket there, and a Unix socket
-    path longer than 107 bytes aborts Chromium (a pytest temporary folder is that deep). ``proxied``: the caller gives every context the
-    SSRF proxy (``launch_args``).
+    folders are kept there too. Chromium's own TMPDIR stays the system one: it puts its singleton socket there,
+    and a Unix socket path longer than 107 bytes aborts Chromium (a pytest temporary folder is that deep).
+    ``proxied``: the caller gives every context the SSRF proxy (``launch_args``).
     """
     chromium = find_chromium(executable)
     with scratch_folder(workdir) as scratch:
