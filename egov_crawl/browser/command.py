@@ -5,6 +5,7 @@ Registered by ``egov_crawl.cli`` (``_mount_optional_apps``); the browser's optio
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from egov_crawl.cli_options import (
     AllowPrivateOption,
     CaFileOption,
     ChromiumOption,
+    ContactOption,
     DbOption,
     FormatOption,
     HostmapOption,
@@ -61,6 +63,7 @@ def browse_command(
     ] = None,
     chromium: ChromiumOption = None,
     contexts: Annotated[int, typer.Option("--contexts", min=1, max=16, help="Pages browsed in parallel")] = 2,
+    contact: ContactOption = None,
     fmt: FormatOption = Format.TABLE,
     output: OutOption = None,
 ) -> None:
@@ -100,6 +103,7 @@ def browse_command(
             executable=chromium,
             contexts=contexts,
             on_event=on_event,
+            contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
         )
     except BrowserLost as exc:  # the facts of the jobs that ended are stored; the rest were not browsed
         raise BrowseIncomplete(f"browse stopped: {exc}; the jobs that ended are stored, browse again") from exc

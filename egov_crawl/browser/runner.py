@@ -33,12 +33,14 @@ from egov_crawl.browser.guard import AddressGuard
 from egov_crawl.browser.journeys import run_journey
 from egov_crawl.browser.pages import DESKTOP, BrowseLimits, observe_page
 from egov_crawl.browser.relaunch import BrowserLost, Relauncher
+from egov_crawl.browser.robots_gate import RobotsGate, journey_urls, robots_gate
 from egov_crawl.browser.rows import Collected, FactRow
 from egov_crawl.browser.sample import PageTarget, pages_for
 from egov_crawl.browser.search import site_search
 from egov_crawl.browser.session import chromium_session
 from egov_crawl.browser.skip import Unreachable, from_crawl, from_home_job
 from egov_crawl.hostmap import HostMap
+from egov_crawl.identity import user_agent
 from egov_crawl.registry.models import Agency, EService, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
@@ -65,13 +67,18 @@ class Job:
     def is_home(self) -> bool:
         return self.target is not None and self.target.role == "home"
 
+    @property
+    def urls(self) -> list[str]:
+        """The URLs the job opens itself (robots.txt must allow each)."""
+        return journey_urls(self.service) if self.service is not None else [self.url]
+
 
 @dataclass
 class BrowseSummary:
     run_id: int
     agencies: int
     jobs: int = 0
-    skipped: int = 0  # jobs not browsed because the agency's home page stalls (skip.py)
+    skipped: int = 0  # jobs not browsed: the agency's home page stalls (skip.py) or robots.txt disallows them
     pages: int = 0
     facts: int = 0
     errors: dict[str, int] = field(default_factory=dict)  # error_class -> rows
@@ -85,7 +92,7 @@ class BrowseSummary:
     @property
     def detail(self) -> str:
         errors = ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())) or "no errors"
-        skipped = f", {self.skipped} not browsed (home page stalls)" if self.skipped else ""
+        skipped = f", {self.skipped} not browsed (home page stalls or robots.txt)" if self.skipped else ""
         relaunched = f", Chromium restarted {self.relaunches}x after crashes" if self.relaunches else ""
         return (
             f"{self.pages} pages, {self.jobs} jobs{skipped}, {self.facts} facts ({errors}){relaunched} "
@@ -164,6 +171,8 @@ class _Pool:
     job_timeout_s: float
     pages_per_context: int
     store: Callable[[Job, list[FactRow], bool], None]
+    robots: RobotsGate
+    user_agent: str
     hostmap: HostMap | None = None
     unreachable: dict[str, Unreachable] = field(default_factory=dict)  # agency id -> why it is not browsed
     # agency id -> set when its home page job has ended: the agency's other jobs wait for its verdict. Jobs are
@@ -176,6 +185,7 @@ class _Pool:
             locale="th-TH",
             timezone_id="Asia/Bangkok",
             proxy=guard.context_options(),
+            user_agent=self.user_agent,  # the crawler's, with the operator's contact
             accept_downloads=False,  # a download is written to disk outside any budget; the browser needs none
         )
         guard.install(context)  # SSRF guard: every connection of the context goes through the worker's proxy
@@ -215,6 +225,10 @@ class _Pool:
                 skip = self.unreachable.get(job.agency.id)
                 if skip is not None:
                     self.store(job, skip.rows(job.url, JOB_KINDS[job.kind]), True)
+                    continue
+                refused = await self.robots.refused_rows(job.urls, JOB_KINDS[job.kind], job.url)
+                if refused:  # robots.txt disallows a URL the job would open: not browsed
+                    self.store(job, refused, True)
                     continue
                 for attempt in (1, 2):  # a second attempt only for a job the browser's crash took down
                     out = Collected(job.url, JOB_KINDS[job.kind])
@@ -266,16 +280,21 @@ async def _browse_async(
     store: Callable[[Job, list[FactRow], bool], None],
     unreachable: dict[str, Unreachable],
     summary: BrowseSummary,
+    user_agent: str,
 ) -> None:
     queue: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         queue.put_nowait(job)
-    async with chromium_session(hostmap=hostmap, ca_pem=ca_file, executable=executable, proxied=True) as session:
+    async with (
+        robots_gate(hostmap, ca_file, user_agent) as robots,
+        chromium_session(hostmap=hostmap, ca_pem=ca_file, executable=executable, proxied=True) as session,
+    ):
         chromium = Relauncher(session.launch, await session.launch())
         homes = {job.agency.id: asyncio.Event() for job in jobs if job.is_home}
         pool = _Pool(
-            chromium, queue, evidence, limits, job_timeout_s, pages_per_context, store, hostmap, unreachable, homes
-        )
+            chromium, queue, evidence, limits, job_timeout_s, pages_per_context, store, robots, user_agent, hostmap,
+            unreachable, homes,
+        )  # fmt: skip
         try:
             async with asyncio.TaskGroup() as workers:  # BrowserLost in one worker cancels the others
                 for _ in range(max(1, contexts)):
@@ -306,6 +325,7 @@ def browse(
     search_terms: dict[str, str] | None = None,
     crawl_sample: bool = True,
     kinds: Collection[JobKind] = tuple(JOB_KINDS),
+    contact_url: str | None = None,
 ) -> BrowseSummary:
     """Browse ``agency_ids`` (None: the whole registry) into run ``run_id`` (None: newest, else a new one).
 
@@ -314,6 +334,8 @@ def browse(
     leaves out journeys or searches (bench/browser.py compares pages alone with Lighthouse). Facts are
     written as each job ends. An agency whose home page stalls is not browsed (``skip.py``). ``evidence_dir``
     None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a SQLite database, else ``./evidence``.
+    Every request carries the crawler's User-Agent with ``contact_url``; a job whose URL robots.txt disallows
+    for that agent is not browsed (``robots_gate.py``).
     """
     selected = registry.select(agency_ids)
     engine = open_store(db_url)
@@ -375,6 +397,7 @@ def browse(
                 store=store,
                 unreachable=unreachable,
                 summary=summary,
+                user_agent=user_agent(contact_url),
             )
         )
     finally:

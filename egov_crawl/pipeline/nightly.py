@@ -135,6 +135,7 @@ def probe_agencies(
         ca_file=options.ca_file,
         dns_server=options.dns_server,
         trust_anchors=options.trust_anchors,
+        contact_url=options.contact_url,
     )
 
 
@@ -165,6 +166,7 @@ def browse_agencies(
         evidence_dir=options.evidence_dir,
         executable=options.chromium,
         contexts=options.browser_contexts,
+        contact_url=options.contact_url,
     )
 
 

@@ -6,6 +6,7 @@ Registered by ``egov_crawl.cli`` with ``app.command("probe")(probe_command)``.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -21,6 +22,7 @@ from egov_crawl.cli_options import (
     AllOption,
     AllowPrivateOption,
     CaFileOption,
+    ContactOption,
     DbOption,
     FormatOption,
     HostmapOption,
@@ -151,6 +153,7 @@ def probe_command(
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=256, help="Hosts probed at the same time")
     ] = DEFAULT_CONCURRENCY,
+    contact: ContactOption = None,
     fmt: FormatOption = Format.TABLE,
     output: OutOption = None,
 ) -> None:
@@ -179,5 +182,6 @@ def probe_command(
             trust_anchors=anchors,
             concurrency=concurrency,
             on_event=progress.handle,
+            contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
         )
     render(host_rows(summary), PROBE_COLUMNS, fmt, output, title=f"run {summary.run_id}: {summary.detail}")

@@ -26,14 +26,15 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
-from egov_crawl import __version__, failures
+from egov_crawl import failures
 from egov_crawl.hostmap import HostMap
+from egov_crawl.identity import user_agent
 from egov_crawl.netguard import is_public_address, mapped_target_allowed, refusal
 from egov_crawl.probes import facts
 from egov_crawl.probes.errors import BlockedAddressError, InvalidUrl, ProbeLimitError, classify, is_blocked
 from egov_crawl.probes.numeric_host import numeric_ipv4
 
-USER_AGENT = f"egov-crawl/{__version__} (infrastructure probe; +https://github.com/egov-crawl)"
+USER_AGENT = user_agent()  # the crawler's, with the operator's contact when ``probe`` is given one
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
