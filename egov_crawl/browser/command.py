@@ -48,6 +48,26 @@ BROWSE_COLUMNS: list[Column[dict[str, Any]]] = [
 ]
 
 
+class BrowseProgress:
+    """Counts per agency for the final table, and one dim line per job on a terminal's stderr."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.per_agency: dict[str, Counter[str]] = {}
+
+    def handle(self, event: dict[str, Any]) -> None:
+        if event.get("event") != "job":
+            return
+        counts = self.per_agency.setdefault(event["agency"], Counter())
+        counts["jobs"] += 1
+        counts["pages"] += event["kind"] == "page"
+        counts.update(f"error:{e}" for e in event["errors"])
+        if self.console.is_terminal:
+            # Registry ids and URLs (from the registry or a site's redirect) are data, not markup.
+            line = terminal_safe(f"{event['agency']} {event['kind']} {event['url']}")
+            self.console.print(f"[dim]{line}[/dim]")
+
+
 def browse_command(
     agencies: AgenciesArg = None,
     all_agencies: AllOption = False,
@@ -76,20 +96,7 @@ def browse_command(
     selection = agency_selection(agencies, all_agencies, verb="browse")
     loaded = load_registry(config.registry_path(registry))
     find_chromium(chromium)  # no browser: one clear line naming the install command, before any work
-    per_agency: dict[str, Counter[str]] = {}
-    console = Console(stderr=True)
-
-    def on_event(event: dict[str, Any]) -> None:
-        if event.get("event") != "job":
-            return
-        counts = per_agency.setdefault(event["agency"], Counter())
-        counts["jobs"] += 1
-        counts["pages"] += event["kind"] == "page"
-        counts.update(f"error:{e}" for e in event["errors"])
-        if console.is_terminal:
-            # Registry ids and URLs (a redirect's target comes from the site) are data, not markup.
-            line = terminal_safe(f"{event['agency']} {event['kind']} {event['url']}")
-            console.print(f"[dim]{line}[/dim]")
+    progress = BrowseProgress(Console(stderr=True))
 
     try:
         summary = browse(
@@ -102,7 +109,7 @@ def browse_command(
             evidence_dir=evidence,
             executable=chromium,
             contexts=contexts,
-            on_event=on_event,
+            on_event=progress.handle,
             contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
         )
     except BrowserLost as exc:  # the facts of the jobs that ended are stored; the rest were not browsed
@@ -114,6 +121,6 @@ def browse_command(
             "pages": counts["pages"],
             "errors": ", ".join(f"{k[6:]} {v}" for k, v in sorted(counts.items()) if k.startswith("error:")),
         }
-        for agency, counts in per_agency.items()
+        for agency, counts in progress.per_agency.items()
     ]
     render(rows, BROWSE_COLUMNS, fmt, output, title=f"run {summary.run_id}: {summary.detail}")

@@ -33,7 +33,7 @@ from egov_crawl.cli_options import (
     load_hostmap,
 )
 from egov_crawl.errors import UserError
-from egov_crawl.output import Column, Format, render
+from egov_crawl.output import Column, Format, render, terminal_safe
 from egov_crawl.probes import facts
 from egov_crawl.probes.runner import DEFAULT_CONCURRENCY, ProbeEvent, ProbeSummary
 
@@ -98,7 +98,9 @@ class ProbeProgress:
         if not self.enabled:
             return
         if event.kind == "agency_started":
-            self._tasks[event.agency_id] = self._progress.add_task(event.agency_id, total=None, state="probing")
+            # The description is Rich markup: registry text is escaped.
+            description = terminal_safe(event.agency_id)
+            self._tasks[event.agency_id] = self._progress.add_task(description, total=None, state="probing")
         elif event.kind == "agency_finished" and event.agency_id in self._tasks:
             task = self._tasks[event.agency_id]
             self._progress.update(task, total=event.total, completed=event.total, state="done")
