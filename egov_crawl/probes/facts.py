@@ -110,6 +110,7 @@ class NotRequested(TypedDict):
     error: str
     not_requested: Literal["robots_disallowed"]
     robots_url: str
+    error_class: str  # blocked_by_robots, as on the row (every probe payload carries its row's class)
 
 
 # --- shared pieces ---------------------------------------------------------------------------------------------

@@ -138,7 +138,11 @@ async def _domain_rows(
 def _not_requested(host: str, kind: str, robots: Robots) -> FactRow:
     refusal = robots.refusal(f"{origin_of(robots.url)}/")
     payload = facts.NotRequested(
-        host=host, error=refusal["error"], not_requested="robots_disallowed", robots_url=robots.url
+        host=host,
+        error=refusal["error"],
+        not_requested="robots_disallowed",
+        robots_url=robots.url,
+        error_class=failures.BLOCKED_BY_ROBOTS,
     )
     return FactRow("", host, kind, dict(payload), failures.BLOCKED_BY_ROBOTS)
 

@@ -147,6 +147,7 @@ def test_the_probes_make_only_infrastructure_requests_to_a_closed_site(collected
     for kind in (facts.KIND_AVAILABILITY, facts.KIND_NOT_FOUND):
         assert kinds[kind].error_class == failures.BLOCKED_BY_ROBOTS
         assert kinds[kind].payload["not_requested"] == "robots_disallowed"
+        assert kinds[kind].payload["error_class"] == failures.BLOCKED_BY_ROBOTS  # as every probe payload
     assert kinds[facts.KIND_HTTP].error_class is None  # headers of the home page: observed
     opened = [r for r in collected["probes"] if r.agency_id == "open" and r.host == OPEN]
     assert failures.BLOCKED_BY_ROBOTS not in {r.error_class for r in opened}
