@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from egov_crawl.output import Format
+from egov_crawl.output import Format, terminal_safe
 from egov_crawl.pipeline.interrupt import stop_quietly
 from egov_crawl.pipeline.nightly import RunOptions, run_pipeline
 from egov_crawl.pipeline.runlog import ConsoleRunLog
@@ -46,12 +46,15 @@ def _run_demo(out_dir: Path, registry_file: Path, console: Console, only: list[s
     db_path = out_dir / "egov-crawl.db"
     db_url = f"sqlite:///{db_path}"
     engine = store_db.open_store(db_url)
-    console.print(f"[bold]store[/]     {db_path} (schema {store_db.current_revision(engine)})")
+    console.print(f"[bold]store[/]     {terminal_safe(db_path)} (schema {store_db.current_revision(engine)})")
     engine.dispose()
 
     national = load_registry(registry_file)
     counts = ", ".join(f"{cohort} {n}" for cohort, n in national.counts_by_cohort().items())
-    console.print(f"[bold]registry[/]  {registry_file}: {len(national.agencies)} agencies valid ({counts})")
+    console.print(
+        f"[bold]registry[/]  {terminal_safe(registry_file)}: {len(national.agencies)} agencies valid "
+        f"({terminal_safe(counts)})"
+    )
 
     started = time.monotonic()
     running = start_testbed(out_dir / "testbed", include_hostile=False)
@@ -89,9 +92,11 @@ def _run_demo(out_dir: Path, registry_file: Path, console: Console, only: list[s
         f"[bold]done[/] in {time.monotonic() - started:.0f} s: {report.pages} pages; "
         f"failures by class: {_failure_text(report.failures)}"
     )
-    console.print(f"[bold]rankings[/]  {rankings}")
-    console.print(f"[bold]report[/]    {index}")
-    console.print(f"[bold]store[/]     {db_path}  (try: egov-crawl score revenue --db {db_path})")
+    console.print(f"[bold]rankings[/]  {terminal_safe(rankings)}")
+    console.print(f"[bold]report[/]    {terminal_safe(index)}")
+    console.print(
+        f"[bold]store[/]     {terminal_safe(db_path)}  (try: egov-crawl score revenue --db {terminal_safe(db_path)})"
+    )
 
 
 def sample_ids(sample: Registry, only: list[str] | None) -> list[str]:

@@ -36,6 +36,7 @@ BLOCKED_ADDRESS: Final = "blocked_address"  # a URL, redirect or DNS answer name
 BLOCKED_BY_ROBOTS: Final = "blocked_by_robots"  # robots.txt disallows the URL (RFC 9309)
 OFF_SCOPE: Final = "off_scope"  # not one of the agency's hosts
 UNSUPPORTED_SCHEME: Final = "unsupported_scheme"  # not http(s)
+INVALID_URL: Final = "invalid_url"  # a URL no client can request (bad host or port): a site's redirect, usually
 IGNORED: Final = "ignored"  # a Scrapy middleware dropped the request for another reason
 CANCELLED: Final = "cancelled"  # the download was cancelled (a signal handler, the per-site budget)
 
@@ -128,8 +129,8 @@ def verify_reason(code: int | None, message: str = "") -> str:
 FIXED_CLASSES: Final = (
     DNS_ERROR, CONNECT_TIMEOUT, CONNECTION_REFUSED, CONNECTION_RESET, TIMEOUT, DATA_LOSS, TOO_LARGE,
     DECOMPRESSION_BOMB, REDIRECT_LOOP, TOO_MANY_REDIRECTS, URL_TRAP, SITE_TIMEOUT, BLOCKED_ADDRESS,
-    BLOCKED_BY_ROBOTS, OFF_SCOPE, UNSUPPORTED_SCHEME, IGNORED, CANCELLED, BLOCKED, RATE_LIMITED, SERVER_ERROR,
-    LOGIN_WALL, JS_ONLY, PARSE_RECOVERED, CHARSET_DETECTED, OK, CRASH, NAVIGATION, SCRIPT, ERROR,
+    BLOCKED_BY_ROBOTS, OFF_SCOPE, UNSUPPORTED_SCHEME, INVALID_URL, IGNORED, CANCELLED, BLOCKED, RATE_LIMITED,
+    SERVER_ERROR, LOGIN_WALL, JS_ONLY, PARSE_RECOVERED, CHARSET_DETECTED, OK, CRASH, NAVIGATION, SCRIPT, ERROR,
 )  # fmt: skip
 PREFIXED_CLASSES: Final = (TLS_ERROR, HTTP_ERROR)
 

@@ -5,6 +5,7 @@ Registered by ``egov_crawl.cli`` (``_mount_optional_apps``); the browser's optio
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +20,7 @@ from egov_crawl.cli_options import (
     AllowPrivateOption,
     CaFileOption,
     ChromiumOption,
+    ContactOption,
     DbOption,
     FormatOption,
     HostmapOption,
@@ -28,7 +30,15 @@ from egov_crawl.cli_options import (
     agency_selection,
     load_hostmap,
 )
-from egov_crawl.output import Column, Format, render
+from egov_crawl.errors import UserError
+from egov_crawl.output import Column, Format, render, terminal_safe
+
+EXIT_BROWSE_INCOMPLETE = 3  # as a nightly run whose phase failed: rerun to finish
+
+
+class BrowseIncomplete(UserError):
+    exit_code = EXIT_BROWSE_INCOMPLETE
+
 
 BROWSE_COLUMNS: list[Column[dict[str, Any]]] = [
     Column("agency", lambda r: r["agency"]),
@@ -36,6 +46,26 @@ BROWSE_COLUMNS: list[Column[dict[str, Any]]] = [
     Column("pages", lambda r: r["pages"], justify="right"),
     Column("errors", lambda r: r["errors"]),
 ]
+
+
+class BrowseProgress:
+    """Counts per agency for the final table, and one dim line per job on a terminal's stderr."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.per_agency: dict[str, Counter[str]] = {}
+
+    def handle(self, event: dict[str, Any]) -> None:
+        if event.get("event") != "job":
+            return
+        counts = self.per_agency.setdefault(event["agency"], Counter())
+        counts["jobs"] += 1
+        counts["pages"] += event["kind"] == "page"
+        counts.update(f"error:{e}" for e in event["errors"])
+        if self.console.is_terminal:
+            # Registry ids and URLs (from the registry or a site's redirect) are data, not markup.
+            line = terminal_safe(f"{event['agency']} {event['kind']} {event['url']}")
+            self.console.print(f"[dim]{line}[/dim]")
 
 
 def browse_command(
@@ -53,10 +83,12 @@ def browse_command(
     ] = None,
     chromium: ChromiumOption = None,
     contexts: Annotated[int, typer.Option("--contexts", min=1, max=16, help="Pages browsed in parallel")] = 2,
+    contact: ContactOption = None,
     fmt: FormatOption = Format.TABLE,
     output: OutOption = None,
 ) -> None:
     """Open agencies' pages in Chromium: render facts, axe-core, vitals, forms, e-service journeys, site search."""
+    from egov_crawl.browser.relaunch import BrowserLost
     from egov_crawl.browser.runner import browse
     from egov_crawl.browser.session import find_chromium
     from egov_crawl.registry import load_registry
@@ -64,31 +96,24 @@ def browse_command(
     selection = agency_selection(agencies, all_agencies, verb="browse")
     loaded = load_registry(config.registry_path(registry))
     find_chromium(chromium)  # no browser: one clear line naming the install command, before any work
-    per_agency: dict[str, Counter[str]] = {}
-    console = Console(stderr=True)
+    progress = BrowseProgress(Console(stderr=True))
 
-    def on_event(event: dict[str, Any]) -> None:
-        if event.get("event") != "job":
-            return
-        counts = per_agency.setdefault(event["agency"], Counter())
-        counts["jobs"] += 1
-        counts["pages"] += event["kind"] == "page"
-        counts.update(f"error:{e}" for e in event["errors"])
-        if console.is_terminal:
-            console.print(f"[dim]{event['agency']} {event['kind']} {event['url']}[/dim]")
-
-    summary = browse(
-        loaded,
-        selection,
-        db_url=config.db_url(db),
-        run_id=run_id,
-        hostmap=load_hostmap(hostmap, allow_private),
-        ca_file=ca_file,
-        evidence_dir=evidence,
-        executable=chromium,
-        contexts=contexts,
-        on_event=on_event,
-    )
+    try:
+        summary = browse(
+            loaded,
+            selection,
+            db_url=config.db_url(db),
+            run_id=run_id,
+            hostmap=load_hostmap(hostmap, allow_private),
+            ca_file=ca_file,
+            evidence_dir=evidence,
+            executable=chromium,
+            contexts=contexts,
+            on_event=progress.handle,
+            contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
+        )
+    except BrowserLost as exc:  # the facts of the jobs that ended are stored; the rest were not browsed
+        raise BrowseIncomplete(f"browse stopped: {exc}; the jobs that ended are stored, browse again") from exc
     rows = [
         {
             "agency": agency,
@@ -96,6 +121,6 @@ def browse_command(
             "pages": counts["pages"],
             "errors": ", ".join(f"{k[6:]} {v}" for k, v in sorted(counts.items()) if k.startswith("error:")),
         }
-        for agency, counts in per_agency.items()
+        for agency, counts in progress.per_agency.items()
     ]
     render(rows, BROWSE_COLUMNS, fmt, output, title=f"run {summary.run_id}: {summary.detail}")

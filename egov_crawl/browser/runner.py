@@ -4,7 +4,8 @@ site search, stored as ``browser_fact`` rows of a run.
 One browser, ``contexts`` browser contexts working in parallel on a shared queue of jobs; a context is
 recycled after ``pages_per_context`` jobs (Chromium's memory grows with every page) and after any job that timed
 out or crashed. Every job has a hard deadline and a byte budget (``budget.py``); whatever stops a job becomes
-error rows of that job only — a crash on one page never stops the others. An agency whose home page stalls (the
+error rows of that job only — a crash on one page never stops the others. When Chromium itself dies, a new one
+is started and the jobs the crash took down run once more (``relaunch.py``). An agency whose home page stalls (the
 crawl of the run, or the home page job, saw a timeout, a reset or an oversized body) is not browsed further: its
 jobs become error rows of that class without a navigation (``skip.py``). Each worker's contexts connect only
 through its SSRF proxy (``proxy.py``, ``guard.py``).
@@ -21,22 +22,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from playwright.async_api import Browser, BrowserContext
+from playwright.async_api import BrowserContext
 
-from egov_crawl import __version__
+from egov_crawl import __version__, failures
 from egov_crawl.browser.budget import ByteBudget
 from egov_crawl.browser.evidence import Evidence
 from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
 from egov_crawl.browser.guard import AddressGuard
 from egov_crawl.browser.journeys import run_journey
 from egov_crawl.browser.pages import DESKTOP, BrowseLimits, observe_page
+from egov_crawl.browser.relaunch import BrowserLost, Relauncher
+from egov_crawl.browser.robots_gate import RobotsGate, journey_urls, robots_gate
 from egov_crawl.browser.rows import Collected, FactRow
 from egov_crawl.browser.sample import PageTarget, pages_for
 from egov_crawl.browser.search import site_search
-from egov_crawl.browser.session import browser_session
+from egov_crawl.browser.session import chromium_session
 from egov_crawl.browser.skip import Unreachable, from_crawl, from_home_job
 from egov_crawl.facts.browser import FactKind
 from egov_crawl.hostmap import HostMap
+from egov_crawl.identity import user_agent
 from egov_crawl.registry.models import Agency, EService, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
@@ -63,17 +67,23 @@ class Job:
     def is_home(self) -> bool:
         return self.target is not None and self.target.role == "home"
 
+    @property
+    def urls(self) -> list[str]:
+        """The URLs the job opens itself (robots.txt must allow each)."""
+        return journey_urls(self.service) if self.service is not None else [self.url]
+
 
 @dataclass
 class BrowseSummary:
     run_id: int
     agencies: int
     jobs: int = 0
-    skipped: int = 0  # jobs not browsed because the agency's home page stalls (skip.py)
+    skipped: int = 0  # jobs not browsed: the agency's home page stalls (skip.py) or robots.txt disallows them
     pages: int = 0
     facts: int = 0
     errors: dict[str, int] = field(default_factory=dict)  # error_class -> rows
     seconds: float = 0.0
+    relaunches: int = 0  # Chromium crashed and was started again (relaunch.py)
 
     @property
     def pages_per_minute(self) -> float:
@@ -82,8 +92,12 @@ class BrowseSummary:
     @property
     def detail(self) -> str:
         errors = ", ".join(f"{k} {v}" for k, v in sorted(self.errors.items())) or "no errors"
-        skipped = f", {self.skipped} not browsed (home page stalls)" if self.skipped else ""
-        return f"{self.pages} pages, {self.jobs} jobs{skipped}, {self.facts} facts ({errors}) in {self.seconds:.0f} s"
+        skipped = f", {self.skipped} not browsed (home page stalls or robots.txt)" if self.skipped else ""
+        relaunched = f", Chromium restarted {self.relaunches}x after crashes" if self.relaunches else ""
+        return (
+            f"{self.pages} pages, {self.jobs} jobs{skipped}, {self.facts} facts ({errors}){relaunched} "
+            f"in {self.seconds:.0f} s"
+        )
 
 
 def plan_jobs(
@@ -150,13 +164,15 @@ async def _run_within_budget(
 
 @dataclass
 class _Pool:
-    browser: Browser
+    chromium: Relauncher
     queue: asyncio.Queue[Job]
     evidence: Evidence
     limits: BrowseLimits
     job_timeout_s: float
     pages_per_context: int
     store: Callable[[Job, list[FactRow], bool], None]
+    robots: RobotsGate
+    user_agent: str
     hostmap: HostMap | None = None
     unreachable: dict[str, Unreachable] = field(default_factory=dict)  # agency id -> why it is not browsed
     # agency id -> set when its home page job has ended: the agency's other jobs wait for its verdict. Jobs are
@@ -164,11 +180,12 @@ class _Pool:
     home_done: dict[str, asyncio.Event] = field(default_factory=dict)
 
     async def _new_context(self, guard: AddressGuard, budget: ByteBudget) -> BrowserContext:
-        context = await self.browser.new_context(
+        context = await self.chromium.browser.new_context(
             viewport=DESKTOP,
             locale="th-TH",
             timezone_id="Asia/Bangkok",
             proxy=guard.context_options(),
+            user_agent=self.user_agent,  # the crawler's, with the operator's contact
             accept_downloads=False,  # a download is written to disk outside any budget; the browser needs none
         )
         guard.install(context)  # SSRF guard: every connection of the context goes through the worker's proxy
@@ -193,6 +210,7 @@ class _Pool:
 
     async def _work(self, guard: AddressGuard) -> None:
         context: BrowserContext | None = None
+        generation = self.chromium.generation  # of the browser ``context`` belongs to
         budget = ByteBudget(self.limits.max_job_bytes, self.limits.max_document_bytes)
         used = 0
         while True:
@@ -203,24 +221,41 @@ class _Pool:
             home = self.home_done.get(job.agency.id)
             if home is not None and not job.is_home:
                 await home.wait()  # the home page's verdict first: a stalling site is not browsed further
-            out = Collected(job.url, JOB_KINDS[job.kind])
             try:
                 skip = self.unreachable.get(job.agency.id)
                 if skip is not None:
-                    self.store(job, skip.rows(job.url, out.kinds), True)
+                    self.store(job, skip.rows(job.url, JOB_KINDS[job.kind]), True)
                     continue
-                try:
-                    if context is None or used >= self.pages_per_context:
-                        await self._close(context)
-                        context, used = await self._new_context(guard, budget), 0
-                    used += 1
-                    await asyncio.wait_for(
-                        _run_within_budget(job, context, self.evidence, self.limits, out, budget), self.job_timeout_s
-                    )
-                except Exception as exc:  # isolated per job: recorded, then the next job runs
-                    out.fail_missing(exc, job.kind)
-                    await self._close(context)  # a timed-out or crashed page may still hold the context
-                    context = None
+                refused = await self.robots.refused_rows(job.urls, JOB_KINDS[job.kind], job.url)
+                if refused:  # robots.txt disallows a URL the job would open: not browsed
+                    self.store(job, refused, True)
+                    continue
+                for attempt in (1, 2):  # a second attempt only for a job the browser's crash took down
+                    out = Collected(job.url, JOB_KINDS[job.kind])
+                    try:
+                        if context is None or used >= self.pages_per_context or generation != self.chromium.generation:
+                            await self._close(context)
+                            generation = self.chromium.generation
+                            context, used = await self._new_context(guard, budget), 0
+                        used += 1
+                        await asyncio.wait_for(
+                            _run_within_budget(job, context, self.evidence, self.limits, out, budget),
+                            self.job_timeout_s,
+                        )
+                        self.chromium.job_ended()
+                        break
+                    except Exception as exc:  # isolated per job: recorded, then the next job runs
+                        await self._close(context)  # a timed-out or crashed page may still hold the context
+                        context = None
+                        if not await self.chromium.alive():
+                            await self.chromium.relaunch(generation)  # BrowserLost ends the browse
+                            if attempt == 1:
+                                continue  # the crash took the job down, not the job itself: run it again
+                            # Crashed twice (on two browsers): what it observed stays, the rest is this job's crash.
+                            out.fail_missing(exc, job.kind, error_class=failures.CRASH)
+                            break
+                        out.fail_missing(exc, job.kind)
+                        break
                 guard.explain(out.rows)
                 if job.is_home and (stalled := from_home_job(out.rows, job.url)) is not None:
                     self.unreachable[job.agency.id] = stalled
@@ -244,16 +279,32 @@ async def _browse_async(
     pages_per_context: int,
     store: Callable[[Job, list[FactRow], bool], None],
     unreachable: dict[str, Unreachable],
+    summary: BrowseSummary,
+    user_agent: str,
 ) -> None:
     queue: asyncio.Queue[Job] = asyncio.Queue()
     for job in jobs:
         queue.put_nowait(job)
-    async with browser_session(hostmap=hostmap, ca_pem=ca_file, executable=executable, proxied=True) as browser:
+    async with (
+        robots_gate(hostmap, ca_file, user_agent) as robots,
+        chromium_session(hostmap=hostmap, ca_pem=ca_file, executable=executable, proxied=True) as session,
+    ):
+        chromium = Relauncher(session.launch, await session.launch())
         homes = {job.agency.id: asyncio.Event() for job in jobs if job.is_home}
         pool = _Pool(
-            browser, queue, evidence, limits, job_timeout_s, pages_per_context, store, hostmap, unreachable, homes
-        )
-        await asyncio.gather(*(pool.worker() for _ in range(max(1, contexts))))
+            chromium, queue, evidence, limits, job_timeout_s, pages_per_context, store, robots, user_agent, hostmap,
+            unreachable, homes,
+        )  # fmt: skip
+        try:
+            async with asyncio.TaskGroup() as workers:  # BrowserLost in one worker cancels the others
+                for _ in range(max(1, contexts)):
+                    workers.create_task(pool.worker())
+        except* BrowserLost as group:
+            raise group.exceptions[0] from None
+        finally:
+            summary.relaunches = chromium.relaunches
+            with contextlib.suppress(Exception):
+                await chromium.browser.close()
 
 
 def browse(
@@ -274,6 +325,7 @@ def browse(
     search_terms: dict[str, str] | None = None,
     crawl_sample: bool = True,
     kinds: Collection[JobKind] = tuple(JOB_KINDS),
+    contact_url: str | None = None,
 ) -> BrowseSummary:
     """Browse ``agency_ids`` (None: the whole registry) into run ``run_id`` (None: newest, else a new one).
 
@@ -282,6 +334,8 @@ def browse(
     leaves out journeys or searches (bench/browser.py compares pages alone with Lighthouse). Facts are
     written as each job ends. An agency whose home page stalls is not browsed (``skip.py``). ``evidence_dir``
     None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a SQLite database, else ``./evidence``.
+    Every request carries the crawler's User-Agent with ``contact_url``; a job whose URL robots.txt disallows
+    for that agent is not browsed (``robots_gate.py``).
     """
     selected = registry.select(agency_ids)
     engine = open_store(db_url)
@@ -342,6 +396,8 @@ def browse(
                 pages_per_context=pages_per_context,
                 store=store,
                 unreachable=unreachable,
+                summary=summary,
+                user_agent=user_agent(contact_url),
             )
         )
     finally:

@@ -19,14 +19,14 @@ import os
 import platform
 import shutil
 import subprocess
-import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.async_api import Browser, async_playwright
+from playwright.async_api import Browser, Playwright, async_playwright
 
+from egov_crawl.browser.scratch import environ, scratch_folder
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.netguard import mapped_target_allowed
@@ -235,6 +235,70 @@ def prepare_trust_home(ca_pem: Path, home: Path) -> Path:
     return home
 
 
+class Chromium:
+    """One Chromium at a time under one Playwright driver: ``launch`` starts it, again after a crash.
+
+    Every launch uses the same executable, flags and environment (the session's HOME and scratch folders).
+    """
+
+    def __init__(
+        self, pw: Playwright, executable: Path, args: list[str], env: dict[str, str | float | bool], scratch: Path
+    ):
+        self._pw = pw
+        self._executable = executable
+        self._args = args
+        self._env = env
+        self._downloads = scratch / "downloads"
+
+    async def launch(self) -> Browser:
+        return await self._pw.chromium.launch(
+            executable_path=self._executable,
+            headless=True,
+            args=self._args,
+            env=self._env,
+            downloads_path=self._downloads,
+        )
+
+
+@asynccontextmanager
+async def chromium_session(
+    *,
+    hostmap: HostMap | None = None,
+    ca_pem: Path | None = None,
+    executable: str | Path | None = None,
+    workdir: Path | None = None,
+    proxied: bool = False,
+) -> AsyncIterator[Chromium]:
+    """A Playwright driver ready to launch headless Chromium (``Chromium.launch``); on exit the driver stops,
+    which ends every browser it launched, and the session's scratch folder is removed.
+
+    HOME points at the scratch folder (``scratch.py``; inside ``workdir`` when given), so Chromium writes nothing
+    in the user's profile and trusts exactly the system roots plus ``ca_pem``; Playwright's profile and artifact
+    folders are kept there too. Chromium's own TMPDIR stays the system one: it puts its singleton socket there,
+    and a Unix socket path longer than 107 bytes aborts Chromium (a pytest temporary folder is that deep).
+    ``proxied``: the caller gives every context the SSRF proxy (``launch_args``).
+    """
+    chromium = find_chromium(executable)
+    with scratch_folder(workdir) as scratch:
+        home, tmp = scratch / "home", scratch / "tmp"
+        home.mkdir()
+        tmp.mkdir()
+        if ca_pem is not None:
+            prepare_trust_home(ca_pem, home)
+        env: dict[str, str | float | bool] = {
+            **os.environ,
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+        }
+        with environ("TMPDIR", str(tmp)):  # the driver's own temporary folders (profiles, artifacts)
+            pw = await async_playwright().start()
+        try:
+            yield Chromium(pw, chromium.path, launch_args(hostmap, proxied=proxied), env, scratch)
+        finally:
+            await pw.stop()
+
+
 @asynccontextmanager
 async def browser_session(
     *,
@@ -244,36 +308,13 @@ async def browser_session(
     workdir: Path | None = None,
     proxied: bool = False,
 ) -> AsyncIterator[Browser]:
-    """A headless Chromium under Playwright (async API), closed on exit even if the body raises.
-
-    HOME points at a temporary directory (inside ``workdir`` when given), so Chromium writes nothing in the
-    user's profile and trusts exactly the system roots plus ``ca_pem``. Playwright itself keeps the browser
-    profile in a temporary user-data directory that it removes when the browser closes. ``proxied``: the
-    caller gives every context the SSRF proxy (``launch_args``).
-    """
-    chromium = find_chromium(executable)
-    if workdir is not None:
-        workdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="egov-crawl-chromium-", dir=workdir) as tmp:
-        home = Path(tmp) / "home"
-        home.mkdir()
-        if ca_pem is not None:
-            prepare_trust_home(ca_pem, home)
-        env: dict[str, str | float | bool] = {
-            **os.environ,
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / ".config"),
-            "XDG_CACHE_HOME": str(home / ".cache"),
-        }
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(
-                executable_path=chromium.path,
-                headless=True,
-                args=launch_args(hostmap, proxied=proxied),
-                env=env,
-                downloads_path=Path(tmp) / "downloads",
-            )
-            try:
-                yield browser
-            finally:
-                await browser.close()
+    """A headless Chromium under Playwright (async API), closed on exit even if the body raises
+    (``chromium_session`` says where its files go)."""
+    async with chromium_session(
+        hostmap=hostmap, ca_pem=ca_pem, executable=executable, workdir=workdir, proxied=proxied
+    ) as chromium:
+        browser = await chromium.launch()
+        try:
+            yield browser
+        finally:
+            await browser.close()

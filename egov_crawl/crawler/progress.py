@@ -8,6 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from egov_crawl.output import terminal_safe
+
 
 class CrawlProgress:
     """``with CrawlProgress(console) as progress: crawl(..., on_event=progress.handle)``.
@@ -47,7 +49,10 @@ class CrawlProgress:
         agency = str(event.get("agency", ""))
         kind = event.get("event")
         if kind == "agency_started":
-            self._tasks[agency] = self._progress.add_task(agency, total=event.get("budget"), state="crawling")
+            # Descriptions and states are Rich markup: what comes from the registry or a site is escaped.
+            self._tasks[agency] = self._progress.add_task(
+                terminal_safe(agency), total=event.get("budget"), state="crawling"
+            )
         elif kind == "progress" and agency in self._tasks:
             self._progress.update(self._tasks[agency], completed=event.get("pages", 0))
         elif kind == "agency_finished" and agency in self._tasks:
@@ -57,7 +62,10 @@ class CrawlProgress:
             elif event.get("finish_reason") not in (None, "finished"):
                 state += f" ({event['finish_reason']})"
             self._progress.update(
-                self._tasks[agency], completed=event.get("pages", 0), total=event.get("pages") or 1, state=state
+                self._tasks[agency],
+                completed=event.get("pages", 0),
+                total=event.get("pages") or 1,
+                state=terminal_safe(state),
             )
         elif kind == "agency_skipped":
-            self._progress.console.print(f"{agency}: skipped ({event.get('reason')})")
+            self._progress.console.print(terminal_safe(f"{agency}: skipped ({event.get('reason')})"))

@@ -28,11 +28,11 @@ from egov_crawl.crawler import events, jobfolder
 from egov_crawl.crawler.plan import AgencyPlan, PreviousPage
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
-from egov_crawl.registry.models import Agency as RegistryAgency
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, retry_delays, session_factory
 from egov_crawl.store.models import Run, utcnow
+from egov_crawl.stored_entry import stored_entry
 
 logger = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def _tail(path: Path, lines: int = 15) -> list[str]:
 
 
 def _select(registry: Registry, agency_ids: Sequence[str] | None) -> list[dict[str, Any]]:
-    return [agency.model_dump(mode="json") for agency in registry.select(agency_ids)]
+    return [stored_entry(agency) for agency in registry.select(agency_ids)]  # job file, site_crawl: no fill values
 
 
 def _unfinished_run(session: Any) -> Run | None:
@@ -251,7 +251,7 @@ def crawl(
             if not agency_ids:
                 agency_ids = run.options["crawl"].get("agency_ids") or None
         selected = _select(registry, agency_ids)
-        repository.sync_agencies(session, [RegistryAgency.model_validate(a) for a in selected])
+        repository.sync_agencies(session, registry.select([a["id"] for a in selected]))
         options = {
             "agency_ids": [a["id"] for a in selected],
             "max_pages": max_pages,

@@ -26,6 +26,7 @@ from egov_crawl.pipeline.nightly import browse_agencies, probe_agencies
 from egov_crawl.registry.models import Agency, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.stored_entry import stored_entry
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def crawl_task(run_id: int, agencies: list[dict[str, Any]], options: dict[str, A
     job = CrawlJob(
         db_url=db_url,
         run_id=run_id,
-        agencies=agencies,
+        agencies=[stored_entry(Agency.model_validate(a)) for a in agencies],  # job file: no journey fill values
         max_pages=run_options.max_pages,
         hostmap=options.get("hostmap"),
         resume=True,  # a first attempt finds no site crawl and starts one; a retry continues it

@@ -37,6 +37,17 @@ class TimedOut(TypedDict):
     budget_seconds: float
 
 
+class NotRequested(TypedDict):
+    """The payload of a kind not probed because the host's robots.txt disallows everything for our agent
+    (error class ``blocked_by_robots``; ``probes/runner.py`` says which kinds obey robots.txt)."""
+
+    host: str
+    error: str
+    not_requested: Literal["robots_disallowed"]
+    robots_url: str
+    error_class: str  # blocked_by_robots, as on the row (every probe payload carries its row's class)
+
+
 # --- shared pieces ---------------------------------------------------------------------------------------------
 
 

@@ -141,6 +141,7 @@ def probe_agencies(
         ca_file=options.ca_file,
         dns_server=options.dns_server,
         trust_anchors=options.trust_anchors,
+        contact_url=options.contact_url,
     )
 
 
@@ -178,6 +179,7 @@ def browse_agencies(
         executable=options.chromium,
         contexts=options.browser_contexts,
         on_event=on_event,
+        contact_url=options.contact_url,
     )
 
 

@@ -12,6 +12,8 @@ from typing import Any, Protocol, TextIO
 
 from rich.console import Console
 
+from egov_crawl.output import terminal_safe
+
 
 class RunLog(Protocol):
     def event(self, name: str, **fields: Any) -> None: ...
@@ -36,6 +38,8 @@ class ConsoleRunLog:
         self.console = console or Console(stderr=True)
 
     def event(self, name: str, **fields: Any) -> None:
+        # The lines are Rich markup; details and errors can quote registry or site text, so every field is escaped.
+        fields = {key: terminal_safe(value) if isinstance(value, str) else value for key, value in fields.items()}
         if name == "phase_started":
             self.console.print(f"[bold]{fields['phase']}[/] …")
         elif name == "phase_finished":
@@ -48,7 +52,8 @@ class ConsoleRunLog:
             self.console.print(f"[red]{fields['phase']} failed:[/] {fields['error']}")
         elif name == "run_started":
             self.console.print(
-                f"run {fields['run_id']}: {fields['agencies']} agencies, phases {', '.join(fields['phases'])}"
+                f"run {fields['run_id']}: {fields['agencies']} agencies, "
+                f"phases {terminal_safe(', '.join(fields['phases']))}"
             )
         elif name == "run_finished":
             self.console.print(f"run {fields['run_id']} {fields['status']} in {fields['seconds']:.1f} s")

@@ -6,6 +6,7 @@ Registered by ``egov_crawl.cli`` with ``app.command("probe")(probe_command)``.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -21,6 +22,7 @@ from egov_crawl.cli_options import (
     AllOption,
     AllowPrivateOption,
     CaFileOption,
+    ContactOption,
     DbOption,
     FormatOption,
     HostmapOption,
@@ -31,7 +33,7 @@ from egov_crawl.cli_options import (
     load_hostmap,
 )
 from egov_crawl.errors import UserError
-from egov_crawl.output import Column, Format, render
+from egov_crawl.output import Column, Format, render, terminal_safe
 from egov_crawl.probes import facts
 from egov_crawl.probes.runner import DEFAULT_CONCURRENCY, ProbeEvent, ProbeSummary
 
@@ -96,7 +98,9 @@ class ProbeProgress:
         if not self.enabled:
             return
         if event.kind == "agency_started":
-            self._tasks[event.agency_id] = self._progress.add_task(event.agency_id, total=None, state="probing")
+            # The description is Rich markup: registry text is escaped.
+            description = terminal_safe(event.agency_id)
+            self._tasks[event.agency_id] = self._progress.add_task(description, total=None, state="probing")
         elif event.kind == "agency_finished" and event.agency_id in self._tasks:
             task = self._tasks[event.agency_id]
             self._progress.update(task, total=event.total, completed=event.total, state="done")
@@ -151,6 +155,7 @@ def probe_command(
     concurrency: Annotated[
         int, typer.Option("--concurrency", min=1, max=256, help="Hosts probed at the same time")
     ] = DEFAULT_CONCURRENCY,
+    contact: ContactOption = None,
     fmt: FormatOption = Format.TABLE,
     output: OutOption = None,
 ) -> None:
@@ -179,5 +184,6 @@ def probe_command(
             trust_anchors=anchors,
             concurrency=concurrency,
             on_event=progress.handle,
+            contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
         )
     render(host_rows(summary), PROBE_COLUMNS, fmt, output, title=f"run {summary.run_id}: {summary.detail}")

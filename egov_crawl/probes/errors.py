@@ -21,6 +21,10 @@ class BlockedAddressError(OSError):
     """A name or redirect resolved to a non-public address (server-side request forgery guard)."""
 
 
+class InvalidUrl(ValueError):
+    """A URL (usually a redirect's target) that no request can be made to: a bad host or port."""
+
+
 class ConnectTimeout(TimeoutError):
     """The TCP connect (before any TLS) did not complete in time."""
 
@@ -50,7 +54,7 @@ def _ssl_reason(error: ssl.SSLError) -> str:
 
 
 def classify(exc: BaseException) -> str:
-    """A short error class for a failed probe step."""
+    """A short error class for a failed probe step: always one of ``egov_crawl.failures`` (``is_known``)."""
     if isinstance(exc, ProbeLimitError):
         return exc.error_class
     if isinstance(exc, BlockedAddressError):
@@ -92,6 +96,8 @@ def classify(exc: BaseException) -> str:
             return facts.CONNECTION_RESET
         if isinstance(current, aiohttp.TooManyRedirects):
             return facts.TOO_MANY_REDIRECTS
+        if isinstance(current, InvalidUrl | aiohttp.InvalidURL | UnicodeError):  # UnicodeError: IDNA of the host
+            return failures.INVALID_URL
         if isinstance(current, OSError) and current.errno in (errno.ECONNREFUSED,):
             return facts.CONNECTION_REFUSED
         if isinstance(current, OSError) and current.errno in (errno.ETIMEDOUT,):
@@ -101,7 +107,7 @@ def classify(exc: BaseException) -> str:
         if isinstance(current, aiohttp.ClientOSError) and current.errno is None and "refused" in str(current):
             return facts.CONNECTION_REFUSED
         current = current.__cause__ or current.__context__
-    return "-".join(type(exc).__name__.lower().split()) or "unknown"
+    return failures.ERROR  # one of the vocabulary, so a check reads it as NOT_OBSERVED (the payload says more)
 
 
 # --- WAF / CAPTCHA pages -----------------------------------------------------------------------------------------

@@ -26,13 +26,15 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
-from egov_crawl import __version__
+from egov_crawl import failures
 from egov_crawl.hostmap import HostMap
+from egov_crawl.identity import user_agent
 from egov_crawl.netguard import is_public_address, mapped_target_allowed, refusal
 from egov_crawl.probes import facts
-from egov_crawl.probes.errors import BlockedAddressError, ProbeLimitError, classify, is_blocked
+from egov_crawl.probes.errors import BlockedAddressError, InvalidUrl, ProbeLimitError, classify, is_blocked
+from egov_crawl.probes.numeric_host import numeric_ipv4
 
-USER_AGENT = f"egov-crawl/{__version__} (infrastructure probe; +https://github.com/egov-crawl)"
+USER_AGENT = user_agent()  # the crawler's, with the operator's contact when ``probe`` is given one
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -231,9 +233,13 @@ class Fetcher:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         if parts.scheme not in DEFAULT_PORTS:
-            raise ProbeLimitError("unsupported_scheme", f"{url}: not http(s)")
-        port = parts.port or DEFAULT_PORTS[parts.scheme]
-        reason = refusal(host, port, self.config.hostmap)  # SSRF guard (egov_crawl/netguard.py), every hop
+            raise ProbeLimitError(failures.UNSUPPORTED_SCHEME, f"{url}: not http(s)")
+        try:
+            port = parts.port or DEFAULT_PORTS[parts.scheme]
+            numeric = numeric_ipv4(host)  # http://2130706433/ is 127.0.0.1 to a browser
+        except ValueError as exc:  # a port out of range, a host that ends in a number but is no address
+            raise InvalidUrl(f"{url}: {exc}") from exc
+        reason = refusal(numeric or host, port, self.config.hostmap)  # SSRF guard (netguard.py), every hop
         if reason:
             raise BlockedAddressError(reason)
         verify = parts.scheme == "https" and (host, port) not in self._unverified_hosts

@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from egov_crawl import failures
 from egov_crawl.hostmap import HostMap
+from egov_crawl.identity import user_agent
 from egov_crawl.probes import facts
 from egov_crawl.probes.dns import Nameserver, TrustAnchors, probe_dns
 from egov_crawl.probes.https import error_class as https_error_class
 from egov_crawl.probes.https import probe_https
 from egov_crawl.probes.net import Fetcher, ProbeConfig, base_domain
+from egov_crawl.probes.robots import Robots, RobotsCache, origin_of
 from egov_crawl.probes.tls import probe_tls
 from egov_crawl.probes.web import (
     availability_fact,
@@ -132,25 +135,52 @@ async def _domain_rows(
     )
 
 
-async def _host_rows(fetcher: Fetcher, host: str) -> list[FactRow]:
-    """Every per-host kind; one budget for all of them (``host_timeout``)."""
+def _not_requested(host: str, kind: str, robots: Robots) -> FactRow:
+    refusal = robots.refusal(f"{origin_of(robots.url)}/")
+    payload = facts.NotRequested(
+        host=host,
+        error=refusal["error"],
+        not_requested="robots_disallowed",
+        robots_url=robots.url,
+        error_class=failures.BLOCKED_BY_ROBOTS,
+    )
+    return FactRow("", host, kind, dict(payload), failures.BLOCKED_BY_ROBOTS)
+
+
+async def _host_rows(fetcher: Fetcher, host: str, robots_cache: RobotsCache) -> list[FactRow]:
+    """Every per-host kind; one budget for all of them (``host_timeout``).
+
+    robots.txt (RFC 9309) governs which paths a crawler requests. What the probes observe of a host that
+    disallows everything for our agent: the TLS handshake (no HTTP request at all), one GET of the home page for
+    its headers and redirects (the ``https`` kind and pshtt make the same request of every endpoint: transport
+    facts, not crawling), and ``/.well-known/security.txt`` (RFC 9116: a well-known URI published for automated
+    retrieval, as robots.txt itself). Not requested there: the repeated availability samples and the invented
+    path of the ``not_found`` probe; those kinds are stored as ``blocked_by_robots`` (NOT_OBSERVED in scoring).
+    """
     config = fetcher.config
     rows: dict[str, FactRow] = {}
 
     async def run() -> None:
         tls = await probe_tls(fetcher, host)
         rows[facts.KIND_TLS] = FactRow("", host, facts.KIND_TLS, dict(tls), tls["error_class"])
-        scheme, samples = await home_samples(fetcher, host)
+        robots = await robots_cache.for_url(f"{'https' if tls['error_class'] is None else 'http'}://{host}/")
+        closed = robots.disallows_everything()
+        scheme, samples = await home_samples(fetcher, host, samples=1 if closed else None)
         http = http_fact(host, scheme, samples)
         rows[facts.KIND_HTTP] = FactRow("", host, facts.KIND_HTTP, dict(http), http["error_class"])
-        availability = availability_fact(host, scheme, samples, config.sample_interval)
-        rows[facts.KIND_AVAILABILITY] = FactRow(
-            "", host, facts.KIND_AVAILABILITY, dict(availability), availability["error_class"]
-        )
-        not_found, security_txt = await asyncio.gather(
-            probe_not_found(fetcher, host, scheme), probe_security_txt(fetcher, host, scheme)
-        )
-        rows[facts.KIND_NOT_FOUND] = FactRow("", host, facts.KIND_NOT_FOUND, dict(not_found), not_found["error_class"])
+        if closed:
+            rows[facts.KIND_AVAILABILITY] = _not_requested(host, facts.KIND_AVAILABILITY, robots)
+            rows[facts.KIND_NOT_FOUND] = _not_requested(host, facts.KIND_NOT_FOUND, robots)
+        else:
+            availability = availability_fact(host, scheme, samples, config.sample_interval)
+            rows[facts.KIND_AVAILABILITY] = FactRow(
+                "", host, facts.KIND_AVAILABILITY, dict(availability), availability["error_class"]
+            )
+            not_found = await probe_not_found(fetcher, host, scheme)
+            rows[facts.KIND_NOT_FOUND] = FactRow(
+                "", host, facts.KIND_NOT_FOUND, dict(not_found), not_found["error_class"]
+            )
+        security_txt = await probe_security_txt(fetcher, host, scheme)
         rows[facts.KIND_SECURITY_TXT] = FactRow(
             "", host, facts.KIND_SECURITY_TXT, dict(security_txt), security_txt["error_class"]
         )
@@ -170,6 +200,7 @@ async def probe_agency(
     dns_server: Nameserver | None,
     trust_anchors: TrustAnchors | None,
     limit: asyncio.Semaphore,
+    robots_cache: RobotsCache | None = None,
 ) -> AgencyProbeResult:
     hosts = agency.all_hosts
     domains = list(dict.fromkeys(base_domain(h) for h in hosts))
@@ -181,7 +212,7 @@ async def probe_agency(
 
     groups = await asyncio.gather(
         *(limited(_domain_rows(fetcher, d, dns_server, trust_anchors)) for d in domains),
-        *(limited(_host_rows(fetcher, h)) for h in hosts),
+        *(limited(_host_rows(fetcher, h, robots_cache or RobotsCache(fetcher))) for h in hosts),
     )
     rows = [FactRow(agency.id, r.host, r.kind, r.payload, r.error_class, r.seconds) for g in groups for r in g]
     return AgencyProbeResult(
@@ -208,11 +239,17 @@ async def probe_async(
     limit = asyncio.Semaphore(concurrency)
     emit = on_event or (lambda _event: None)
     async with Fetcher(config) as fetcher:
+        robots_cache = RobotsCache(fetcher)
 
         async def one(agency: Agency) -> AgencyProbeResult:
             emit(ProbeEvent("agency_started", agency.id, total=len(agency.all_hosts)))
             result = await probe_agency(
-                fetcher, agency, dns_server=dns_server, trust_anchors=trust_anchors, limit=limit
+                fetcher,
+                agency,
+                dns_server=dns_server,
+                trust_anchors=trust_anchors,
+                limit=limit,
+                robots_cache=robots_cache,
             )
             for row in result.rows:
                 emit(ProbeEvent("fact", agency.id, row.host, row.kind, row.error_class))
@@ -237,11 +274,13 @@ def probe(
     concurrency: int = DEFAULT_CONCURRENCY,
     config: ProbeConfig | None = None,
     on_event: EventHandler | None = None,
+    contact_url: str | None = None,
 ) -> ProbeSummary:
     """Probe the agencies (all of the registry when ``agency_ids`` is empty) and store ``probe_fact`` rows in run
     ``run_id``. ``hostmap``: route ``.test`` names to the testbed (never real DNS for mapped names);
     ``dns_server``: ``Nameserver`` or "ip:port" for DNS facts (default: the system's first nameserver);
-    ``trust_anchors``: zone -> DNSKEY(s) to validate DNSSEC against."""
+    ``trust_anchors``: zone -> DNSKEY(s) to validate DNSSEC against; ``contact_url``: in the User-Agent, as the
+    crawler sends it."""
     from egov_crawl.probes.dns import parse_nameserver
     from egov_crawl.store import repository
     from egov_crawl.store.db import open_store, session_factory
@@ -249,7 +288,12 @@ def probe(
     selected = registry.select(agency_ids)
     nameserver = parse_nameserver(dns_server) if isinstance(dns_server, str) else dns_server
     base = config or ProbeConfig()
-    config = dataclasses.replace(base, hostmap=hostmap or base.hostmap, ca_file=ca_file or base.ca_file)
+    config = dataclasses.replace(
+        base,
+        hostmap=hostmap or base.hostmap,
+        ca_file=ca_file or base.ca_file,
+        user_agent=user_agent(contact_url) if contact_url else base.user_agent,
+    )
     engine = open_store(db_url)
     sessions = session_factory(engine)
     with sessions.begin() as session:

@@ -33,19 +33,19 @@ def _row_class(response: Response) -> str | None:
     return response.error_class or response.tls_error
 
 
-async def home_samples(fetcher: Fetcher, host: str) -> tuple[str, list[Response]]:
-    """The scheme used and ``samples`` fetches of the home page."""
+async def home_samples(fetcher: Fetcher, host: str, samples: int | None = None) -> tuple[str, list[Response]]:
+    """The scheme used and ``samples`` (default: the config's) fetches of the home page."""
     first = await fetcher.fetch(f"https://{host}/")
     scheme = "https"
     if not first.chain:  # no HTTP answer over TLS at all (refused, handshake failure, timeout): try plain HTTP
         plain = await fetcher.fetch(f"http://{host}/")
         if plain.chain or first.error_class in (facts.CONNECTION_REFUSED, facts.DNS_ERROR):
             scheme, first = "http", plain
-    samples = [first]
-    for _ in range(fetcher.config.samples - 1):
+    fetched = [first]
+    for _ in range((fetcher.config.samples if samples is None else samples) - 1):
         await asyncio.sleep(fetcher.config.sample_interval)
-        samples.append(await fetcher.fetch(f"{scheme}://{host}/", read_body=False))
-    return scheme, samples
+        fetched.append(await fetcher.fetch(f"{scheme}://{host}/", read_body=False))
+    return scheme, fetched
 
 
 def http_fact(host: str, scheme: str, samples: list[Response]) -> facts.HttpFact:

@@ -17,7 +17,7 @@ from rich.console import Console
 from egov_crawl import config
 from egov_crawl.cli_options import DbOption, RunOption
 from egov_crawl.errors import UserError
-from egov_crawl.output import Column, Format, render
+from egov_crawl.output import Column, Format, render, terminal_safe
 from egov_crawl.report.national import NationalSummary, Obstacle, national_summary
 
 console = Console()
@@ -97,8 +97,9 @@ def summary_as_dict(summary: NationalSummary) -> dict[str, Any]:
 def _print_summary(summary: NationalSummary) -> None:
     run, m = summary.run, summary.methodology
     console.print(
-        f"[bold]run {run.id}[/] ({run.kind}, {run.status}) started {run.started_at:%Y-%m-%d %H:%M} UTC · "
-        f"code {run.code_version} · methodology {m.id} {m.version} ({m.hash[:12]})",
+        f"[bold]run {run.id}[/] ({terminal_safe(run.kind)}, {terminal_safe(run.status)}) started "
+        f"{run.started_at:%Y-%m-%d %H:%M} UTC · code {terminal_safe(run.code_version)} · "
+        f"methodology {terminal_safe(m.id)} {terminal_safe(m.version)} ({m.hash[:12]})",
         highlight=False,
     )
     mean = "–" if summary.overall_mean is None else f"{summary.overall_mean:.1f}"

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from egov_crawl.registry.models import Agency as RegistryAgency
 from egov_crawl.store.models import Agency, Document, Form, Link, Page, Run, SiteCrawl, utcnow
+from egov_crawl.stored_entry import stored_entry
 
 
 def sync_agencies(session: Session, agencies: Iterable[RegistryAgency]) -> int:
@@ -22,7 +23,7 @@ def sync_agencies(session: Session, agencies: Iterable[RegistryAgency]) -> int:
         row.parent_id = entry.parent
         row.cohort = entry.cohort.value
         row.homepage = entry.homepage
-        row.entry = entry.model_dump(mode="json")
+        row.entry = stored_entry(entry)  # a journey's fill values stay in the registry file
         row.updated_at = utcnow()
         session.add(row)
         count += 1

@@ -78,7 +78,7 @@ def test_a_home_page_timing_out_in_the_browser_skips_the_agencys_other_jobs(skip
     assert any(r.kind == "search" for r in later)
     assert all(r.error_class == "timeout" and r.payload["skipped_because"]["source"] == "browser" for r in later)
     paths = {r["path"] for r in skipped["log"] if r["host"].endswith("slowstart.test")}
-    assert paths <= {"/", "/favicon.ico"}, paths  # only the home page was requested
+    assert paths <= {"/", "/favicon.ico", "/robots.txt"}, paths  # only the home page (and robots.txt) requested
 
 
 def test_skipped_jobs_are_counted_and_every_kind_is_still_written(skipped: dict[str, Any]) -> None:
