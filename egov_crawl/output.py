@@ -80,9 +80,10 @@ def check_output(out: Path | None, fmt: Format) -> None:
     if out.is_dir():
         raise UserError(f"-o {out}: is a folder; give a file name inside it, e.g. {out / ('out.' + _SUFFIXES[fmt])}")
     folder = out.parent
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        raise UserError(f"-o {out}: the folder {folder} {what}; create it or choose another path")
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"-o {out}: {folder} is a file, not a folder; choose another path")
+    if not folder.exists():
+        raise UserError(f"-o {out}: the folder {folder} does not exist; create it or choose another path")
     suffix = out.suffix.lower()
     if suffix in _NOT_WRITTEN:
         raise UserError(
