@@ -72,18 +72,24 @@ _SUFFIXES = {Format.TABLE: "txt", Format.CSV: "csv", Format.JSON: "json"}
 _NOT_WRITTEN = {".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".html": "an HTML page"}
 
 
-def check_output(out: Path | None, fmt: Format) -> None:
-    """Refuse, before any work, an output path that cannot be written or whose extension contradicts the format:
-    one line naming the path and the fix."""
-    if out is None or str(out) == "-":
-        return
+def check_output_path(out: Path, fmt: Format | None = None) -> None:
+    """Refuse an output path that is a folder or whose folder is missing (what the user can fix in one line)."""
     if out.is_dir():
-        raise UserError(f"-o {out}: is a folder; give a file name inside it, e.g. {out / ('out.' + _SUFFIXES[fmt])}")
+        example = out / f"out.{_SUFFIXES[fmt] if fmt else 'txt'}"
+        raise UserError(f"-o {out}: is a folder; give a file name inside it, e.g. {example}")
     folder = out.parent
     if folder.exists() and not folder.is_dir():
         raise UserError(f"-o {out}: {folder} is a file, not a folder; choose another path")
     if not folder.exists():
         raise UserError(f"-o {out}: the folder {folder} does not exist; create it or choose another path")
+
+
+def check_output(out: Path | None, fmt: Format) -> None:
+    """Refuse, before any work, an output path that cannot be written or whose extension contradicts the format:
+    one line naming the path and the fix."""
+    if out is None or str(out) == "-":
+        return
+    check_output_path(out, fmt)
     suffix = out.suffix.lower()
     if suffix in _NOT_WRITTEN:
         raise UserError(

@@ -139,6 +139,15 @@ def test_rank_to_a_missing_folder(store: Path, tmp_path: Path) -> None:
     assert not target.parent.exists()
 
 
+def test_a_crawl_to_a_missing_folder_is_refused_before_it_starts(tmp_path: Path) -> None:
+    target, store, registry = tmp_path / "missing" / "crawl.txt", tmp_path / "never.db", tmp_path / "a.yaml"
+    # One agency on a reserved name (.test): had the check come after the crawl, it would not leave the machine.
+    registry.write_text(_AGENCY.join(["version: 1\nagencies:\n", "\n"]).replace("www.mof.go.th", "mof.test"))
+    args = ("crawl", "--all", "--registry", str(registry), "--db", str(store), "-o", str(target))
+    _refused(_cli(*args), str(target), "does not exist")
+    assert not store.exists()  # refused while the options were read: no store opened, nothing crawled
+
+
 def test_agencies_validate_of_a_folder(tmp_path: Path) -> None:
     _refused(_cli("agencies", "validate", str(tmp_path)), str(tmp_path), "is a folder")
 
