@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sys
+import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from egov_crawl import __version__, config
+from egov_crawl import __version__, cli_boundary, config
 from egov_crawl.cli_options import DbOption, FormatOption, OutOption, RegistryOption
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
@@ -32,6 +32,23 @@ app.add_typer(agencies_app, name="agencies")
 agencies_app.add_typer(import_app, name="import")
 
 console = Console()
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            envvar=cli_boundary.DEBUG_ENV,
+            help="Print the full traceback of an internal error (env: EGOV_CRAWL_DEBUG=1)",
+        ),
+    ] = False,
+) -> None:
+    """Measure how ready government websites are to serve citizens: crawl, probe, browse, score, report."""
+    if debug:
+        os.environ[cli_boundary.DEBUG_ENV] = "1"  # read by the error boundary once the command has failed
+
 
 AGENCY_COLUMNS: list[Column[Agency]] = [
     Column("id", lambda a: a.id),
@@ -168,12 +185,4 @@ _mount_optional_apps()
 
 
 def main() -> None:
-    try:
-        app()
-    except UserError as exc:
-        for line in exc.lines:
-            print(f"error: {line}", file=sys.stderr)
-        raise SystemExit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        raise SystemExit(130) from None
+    cli_boundary.run(app)

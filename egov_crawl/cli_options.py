@@ -14,7 +14,7 @@ import typer
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.netguard import ENV_ALLOW_PRIVATE, with_private_networks
-from egov_crawl.output import Format
+from egov_crawl.output import Format, check_output_path
 from egov_crawl.pipeline.nightly import PHASES
 
 AgenciesArg = Annotated[list[str] | None, typer.Argument(help="Agency ids (see `egov-crawl agencies list`)")]
@@ -43,7 +43,20 @@ AllowPrivateOption = Annotated[
 ]
 CaFileOption = Annotated[Path | None, typer.Option("--ca-file", help="Extra CA certificate to trust (PEM)")]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format")]
-OutOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-')")]
+
+
+def _output_path(value: Path | None) -> Path | None:
+    """A missing folder is refused while the options are read, before a crawl of hours; the format is checked
+    against the extension where it is known (``output.check_output``). A UserError, not a Click usage box."""
+    if value is not None and str(value) != "-":
+        check_output_path(value)
+    return value
+
+
+OutOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to FILE instead of stdout ('-')", callback=_output_path),
+]
 
 # What shapes a run (``run`` and ``enqueue``) and the crawler's User-Agent (also ``crawl``).
 PhasesOption = Annotated[str, typer.Option("--phases", help=f"Comma-separated subset of {','.join(PHASES)}")]

@@ -27,6 +27,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from egov_crawl.errors import UserError
+
 T = TypeVar("T")
 
 
@@ -63,6 +65,45 @@ def terminal_safe(value: Any) -> str:
     return escape(strip_controls(str(value)))
 
 
+# What a file name's extension promises; a table written into a .csv (or CSV into a .json) is a file that
+# the program reading it rejects or misreads.
+_EXTENSION_FORMATS = {".csv": Format.CSV, ".json": Format.JSON}
+_SUFFIXES = {Format.TABLE: "txt", Format.CSV: "csv", Format.JSON: "json"}
+_NOT_WRITTEN = {".xlsx": "an Excel workbook", ".xls": "an Excel workbook", ".html": "an HTML page"}
+
+
+def check_output_path(out: Path, fmt: Format | None = None) -> None:
+    """Refuse an output path that is a folder or whose folder is missing (what the user can fix in one line)."""
+    if out.is_dir():
+        example = out / f"out.{_SUFFIXES[fmt] if fmt else 'txt'}"
+        raise UserError(f"-o {out}: is a folder; give a file name inside it, e.g. {example}")
+    folder = out.parent
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"-o {out}: {folder} is a file, not a folder; choose another path")
+    if not folder.exists():
+        raise UserError(f"-o {out}: the folder {folder} does not exist; create it or choose another path")
+
+
+def check_output(out: Path | None, fmt: Format) -> None:
+    """Refuse, before any work, an output path that cannot be written or whose extension contradicts the format:
+    one line naming the path and the fix."""
+    if out is None or str(out) == "-":
+        return
+    check_output_path(out, fmt)
+    suffix = out.suffix.lower()
+    if suffix in _NOT_WRITTEN:
+        raise UserError(
+            f"-o {out}: this command writes {fmt.value}, not {_NOT_WRITTEN[suffix]}; "
+            "write CSV to a .csv file instead (--excel adds what Excel needs to read Thai text)"
+        )
+    expected = _EXTENSION_FORMATS.get(suffix)
+    if expected is not None and expected is not fmt:
+        raise UserError(
+            f"-o {out}: a {suffix} file, but the format is {fmt.value}; add --format {expected.value}, "
+            f"or name the file for {fmt.value} output"
+        )
+
+
 def csv_safe(value: Any) -> Any:
     if not isinstance(value, str):
         return value
@@ -91,6 +132,7 @@ def render(
     title: str | None = None,
 ) -> None:
     """Write rows to ``out`` (a file) or stdout when ``out`` is None or ``-``."""
+    check_output(out, fmt)
     records = [{c.name: c.get(row) for c in columns} for row in rows]
     if fmt is Format.TABLE:
         # A table is for reading: columns empty in every row are left out (CSV and JSON keep them all).

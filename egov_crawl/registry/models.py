@@ -35,7 +35,17 @@ class Cohort(StrEnum):
     OTHER = "other"
 
 
+# Longer URLs are refused by common servers, CDNs and browsers' address bars (2,048 is the classic limit); a
+# 200,000-character homepage once validated and crawled to "complete, 0 pages" without an error class.
+MAX_URL_LENGTH = 2048
+
+
 def _check_web_url(value: str) -> str:
+    if len(value) > MAX_URL_LENGTH:
+        raise ValueError(
+            f"is {len(value):,} characters long; a URL longer than {MAX_URL_LENGTH:,} characters is refused "
+            "(servers and browsers do not take it): give the site's short address"
+        )
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
         raise ValueError("must be an absolute http:// or https:// URL, e.g. https://www.example.go.th/")

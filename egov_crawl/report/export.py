@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from egov_crawl.output import Column, Format, render
+from egov_crawl.errors import BadUsage
+from egov_crawl.output import Column, Format, check_output, render
 from egov_crawl.report.views import HistoryRow, RankRow, ScoreLine
 
 T = TypeVar("T")
@@ -67,6 +68,18 @@ HISTORY_COLUMNS: list[Column[HistoryRow]] = [
 ]
 
 
+def export_format(fmt: Format | None, excel: bool, out: Path | None = None) -> Format:
+    """The format of an export command: ``--excel`` means CSV (a table or JSON with a byte-order mark is
+    nothing Excel reads, so asking for both is refused); without ``--format``, a table. The output path is
+    checked against it before any work."""
+    if excel and fmt not in (None, Format.CSV):
+        assert fmt is not None
+        raise BadUsage(f"--excel writes CSV for Excel, not {fmt.value}; drop --format {fmt.value} or --excel")
+    chosen = Format.CSV if excel else (fmt or Format.TABLE)
+    check_output(out, chosen)
+    return chosen
+
+
 def export(
     rows: Iterable[T],
     columns: Sequence[Column[T]],
@@ -76,7 +89,8 @@ def export(
     excel: bool = False,
     title: str | None = None,
 ) -> None:
-    """``output.render``, plus the Excel byte-order mark for CSV when asked."""
+    """``output.render``, plus the Excel byte-order mark for CSV when asked (``--excel`` implies CSV)."""
+    fmt = export_format(fmt, excel, out)
     if not (excel and fmt is Format.CSV):
         render(rows, columns, fmt, out, title=title)
         return

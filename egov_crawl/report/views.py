@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from egov_crawl.errors import UserError
+from sqlalchemy import select
+
+from egov_crawl.errors import UserError, unknown_value
+from egov_crawl.registry.models import Cohort
 from egov_crawl.scoring.methodology import Methodology
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
@@ -58,6 +61,8 @@ def rank(
     group_by_parent: bool = False,
 ) -> list[RankRow]:
     """Agencies of a run ranked by overall score (or one pillar's), optionally within a cohort or per parent."""
+    if cohort is not None and cohort not in {c.value for c in Cohort}:
+        raise unknown_value("cohort", cohort, [c.value for c in Cohort])  # a typo would rank nobody, silently
     with session_factory(open_store(db_url))() as session:
         run = _run_or_newest(session, run_id)
         run_date = repository.get_run(session, run).started_at.date()  # type: ignore[union-attr]
@@ -66,7 +71,7 @@ def rank(
         raise UserError(f"run {run} has no scores under methodology '{methodology_id}'; run `egov-crawl score` first")
     known_pillars = {p for score, _ in pairs for p in score.pillars}
     if pillar is not None and pillar not in known_pillars:
-        raise UserError(f"unknown pillar '{pillar}'; this methodology has: {', '.join(sorted(known_pillars))}")
+        raise unknown_value("pillar", pillar, sorted(known_pillars))
     rows: list[tuple[Score, Agency]] = [(s, a) for s, a in pairs if cohort is None or a.cohort == cohort]
 
     def value(score: Score) -> float | None:
@@ -243,6 +248,21 @@ class Explanation:
     finding_outcome: str | None = None  # what the check itself concluded
 
 
+def _known_agency(session: Any, agency_id: str) -> None:
+    if repository.get_agency(session, agency_id) is None:
+        raise unknown_value("agency", agency_id, repository.agency_ids(session), listing="egov-crawl rank")
+
+
+def _known_methodology(session: Any, methodology_id: str) -> None:
+    """A methodology id names a bundled file or one the store has scores under."""
+    from egov_crawl.scoring.methodology import bundled_methodologies
+
+    known = [p.stem for p in bundled_methodologies()]
+    known += sorted(set(session.scalars(select(Score.methodology_id).distinct())) - set(known))
+    if methodology_id not in known:
+        raise unknown_value("methodology", methodology_id, known)
+
+
 def _bundled_or_default(methodology_id: str) -> Methodology:
     """The bundled methodology of that id, else the default (scores name a methodology by id only)."""
     from egov_crawl.scoring.methodology import load_methodology
@@ -278,6 +298,8 @@ def explain(
 
     spec = get_check(check_id)
     with session_factory(open_store(db_url))() as session:
+        _known_agency(session, agency_id)
+        _known_methodology(session, methodology_id)
         run = _run_or_newest(session, run_id)
         finding = next((f for f in repository.findings_of(session, run, agency_id) if f.check_id == spec.id), None)
         if finding is None:
@@ -322,8 +344,7 @@ class HistoryRow:
 
 def history(db_url: str, agency_id: str, *, methodology_id: str = "default") -> list[HistoryRow]:
     with session_factory(open_store(db_url))() as session:
-        if repository.get_agency(session, agency_id) is None:
-            raise UserError(f"unknown agency '{agency_id}' in this store")
+        _known_agency(session, agency_id)
         rows = repository.score_history(session, agency_id, methodology_id)
         return [
             HistoryRow(

@@ -121,7 +121,8 @@ def aggregate(methodology: Methodology, cohort: str, findings: dict[str, Finding
             total_observed += w_observed
 
             def value(s: Scored) -> float:
-                raw = s.score or 0.0
+                # A finding's score is 0..1 by contract; clamped so that one check's bug cannot leave 0–100.
+                raw = min(1.0, max(0.0, s.score or 0.0))
                 return (1.0 if raw > 0 else 0.0) if agg.binary else raw
 
             points = sum(s.weight * value(s) for s in observed)
@@ -147,8 +148,10 @@ def aggregate(methodology: Methodology, cohort: str, findings: dict[str, Finding
     weights = {p.id: p.weight for p in methodology.pillars}
     values = [(weights[k], p.score) for k, p in pillars.items()]
     overall: float | None = None
-    if values and all(score is not None for _, score in values):
-        overall = sum(w * (s or 0.0) for w, s in values) / sum(w for w, _ in values)
+    total_weight = sum(w for w, _ in values)
+    # The loader refuses all-zero weights; a Methodology built in code is not checked, so no division by zero.
+    if values and total_weight > 0 and all(score is not None for _, score in values):
+        overall = sum(w * (s or 0.0) for w, s in values) / total_weight
     coverage = total_observed / total_applicable if total_applicable else 0.0
     overall = _round(overall)
     return Aggregate(overall, methodology.band(overall), round(coverage, 4), pillars, subindices)

@@ -18,9 +18,10 @@ from rich.console import Console
 
 from egov_crawl import config
 from egov_crawl.cli_options import DbOption, FormatOption, OutOption, RunOption
-from egov_crawl.output import Column, Format, render, strip_controls, terminal_safe
+from egov_crawl.errors import unknown_value
+from egov_crawl.output import Column, Format, check_output, render, strip_controls, terminal_safe
 from egov_crawl.report import views
-from egov_crawl.report.export import HISTORY_COLUMNS, RANK_COLUMNS, SCORE_COLUMNS, export
+from egov_crawl.report.export import HISTORY_COLUMNS, RANK_COLUMNS, SCORE_COLUMNS, export, export_format
 from egov_crawl.scoring.registry import CheckSpec
 
 if TYPE_CHECKING:
@@ -37,7 +38,13 @@ AsOfOption = Annotated[
     datetime | None,
     typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge freshness against this date (default: the run's)"),
 ]
-ExcelOption = Annotated[bool, typer.Option("--excel", help="CSV with a byte-order mark, so Excel reads Thai text")]
+ExcelOption = Annotated[
+    bool, typer.Option("--excel", help="CSV with a byte-order mark, so Excel reads Thai text (implies --format csv)")
+]
+# Unset means a table, or CSV with --excel: a default of "table" could not be told from an explicit one.
+ExportFormatOption = Annotated[
+    Format | None, typer.Option("--format", "-f", help="Output format [default: table; csv with --excel]")
+]
 
 
 class GroupBy(StrEnum):
@@ -67,7 +74,10 @@ def _no_facts_line(url: str, run_id: int, agency: str) -> str:
     from egov_crawl.store.db import open_store, session_factory
 
     with session_factory(open_store(url))() as session:
-        known = repository.agencies_with_facts(session, run_id) or repository.agency_ids(session)
+        everyone = repository.agency_ids(session)
+        known = repository.agencies_with_facts(session, run_id) or everyone
+    if agency not in everyone:
+        raise unknown_value("agency", agency, everyone, listing="egov-crawl rank")
     close = difflib.get_close_matches(agency, known, n=3, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else "see `egov-crawl rank` for the agencies it has"
     return f"run {run_id} has no facts for {agency!r}; {hint}"
@@ -78,12 +88,13 @@ def score_command(
     run: RunOption = None,
     methodology: MethodologyOption = None,
     db: DbOption = None,
-    fmt: FormatOption = Format.TABLE,
+    fmt: ExportFormatOption = None,
     output: OutOption = None,
     excel: ExcelOption = False,
     as_of: AsOfOption = None,
 ) -> None:
     """Score a run from stored facts; show an agency's score card (pillars, sub-indices, costly failures)."""
+    fmt = export_format(fmt, excel, output)  # before any work: a bad -o or --format fails at once
     from egov_crawl.scoring.engine import score_run
     from egov_crawl.store import repository
     from egov_crawl.store.db import open_store, session_factory
@@ -118,11 +129,12 @@ def rank_command(
     run: RunOption = None,
     methodology: MethodologyOption = None,
     db: DbOption = None,
-    fmt: FormatOption = Format.TABLE,
+    fmt: ExportFormatOption = None,
     output: OutOption = None,
     excel: ExcelOption = False,
 ) -> None:
     """Rank the agencies of a run (ties: higher coverage first, then agency id)."""
+    fmt = export_format(fmt, excel, output)  # before any work: a bad -o or --format fails at once
     rows = views.rank(
         config.db_url(db),
         run_id=run,
@@ -184,6 +196,8 @@ def rescore_command(
     """Recompute findings and scores from stored facts (no network): after a methodology or check change."""
     from egov_crawl.scoring.engine import rescore
 
+    check_output(output, fmt)  # before the scoring, which can take minutes
+
     day = as_of.date() if as_of else None
     url = config.db_url(db)
     scores = rescore(
@@ -211,11 +225,12 @@ def history_command(
     agency: Annotated[str, typer.Argument(help="Agency id")],
     methodology: MethodologyOption = None,
     db: DbOption = None,
-    fmt: FormatOption = Format.TABLE,
+    fmt: ExportFormatOption = None,
     output: OutOption = None,
     excel: ExcelOption = False,
 ) -> None:
     """An agency's scores, run by run."""
+    fmt = export_format(fmt, excel, output)  # before any work: a bad -o or --format fails at once
     rows = views.history(config.db_url(db), agency, methodology_id=_methodology_id(methodology))
     export(rows, HISTORY_COLUMNS, fmt, output, excel=excel, title=f"{agency}: {len(rows)} runs")
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from egov_crawl.errors import UserError
+from egov_crawl.errors import UserError, unknown_value
 from egov_crawl.safe_yaml import line_of, read_yaml
 
 METHODOLOGY_DIR = Path(__file__).resolve().parent / "methodology"
@@ -25,7 +25,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]  # a negative or NaN weight breaks the 0–100 scale
+# A negative or NaN weight breaks the 0–100 scale; weights are relative, and two of 1e308 would add up to
+# infinity (then NaN scores), so a million is the ceiling: far above any methodology's spread.
+Weight = Annotated[float, Field(ge=0, le=1_000_000, allow_inf_nan=False)]
 
 
 def _some_positive(items: tuple[Any, ...], what: str) -> tuple[Any, ...]:
@@ -43,6 +45,22 @@ class IndicatorRule(_Strict):
     tier: int = Field(default=1, ge=1, le=4)  # catalog §7: 3 law/core, 2 standard, 1 good practice
     applies_to: tuple[str, ...] | None = None  # cohorts; None = every cohort (catalog §8.7 NOT_APPLICABLE)
     gate: str | None = None  # an indicator id: this one scores 0 when that one FAILs (catalog §8.4 chaining)
+
+    @field_validator("applies_to")
+    @classmethod
+    def _known_cohorts(cls, cohorts: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        """Cohorts of the registry only: a misspelt one ("ministy") would make the indicator apply to nobody."""
+        from egov_crawl.registry.models import Cohort
+
+        if cohorts is None:
+            return None
+        if not cohorts:
+            raise ValueError("applies to no cohort; list cohorts, or leave applies_to out for every cohort")
+        known = [c.value for c in Cohort]
+        for cohort in cohorts:
+            if cohort not in known:
+                raise ValueError(str(unknown_value("cohort", cohort, known)))
+        return cohorts
 
 
 class SubIndex(_Strict):
@@ -154,10 +172,13 @@ def _location(error: Any) -> str:
 def load_methodology(path: Path | str | None = None) -> Methodology:
     """Read and validate a methodology file; problems are one line each, naming the file and the field."""
     file = Path(path) if path else DEFAULT_METHODOLOGY
-    if not file.exists() and not file.suffix:
-        file = METHODOLOGY_DIR / f"{file}.yaml"  # a bare name: one of the bundled files ("ita-oit")
+    if not file.exists() and not file.suffix and len(file.parts) == 1:
+        bundled = METHODOLOGY_DIR / f"{file}.yaml"  # a bare name: one of the bundled files ("ita-oit")
+        if not bundled.exists():
+            raise unknown_value("methodology", str(file), [p.stem for p in bundled_methodologies()])
+        file = bundled
     if not file.exists():
-        raise UserError(f"{file}: cannot read the methodology file (not found); give --methodology FILE")
+        raise UserError(f"{file}: methodology file not found; give --methodology FILE or a bundled name")
     text, root, data = read_yaml(file)
     if not isinstance(data, dict):
         raise UserError(f"{file}:1: a mapping with id, version, pillars is expected")
@@ -172,17 +193,17 @@ def load_methodology(path: Path | str | None = None) -> Methodology:
         raise UserError(f"{file}:{line_of(root, loc) or 1}: {_location(first)}: {message}{more}") from None
     problems = validate_against_checks(methodology) + _unknown_profiles(methodology)
     if problems:
-        raise UserError.many(f"{file}: {p}" for p in problems)
+        raise UserError.many(f"{file}:{line_of(root, loc) or 1}: {message}" for loc, message in problems)
     return methodology
 
 
-def _unknown_profiles(methodology: Methodology) -> list[str]:
+def _unknown_profiles(methodology: Methodology) -> list[tuple[tuple[Any, ...], str]]:
     from egov_crawl.profiles import bundled_profiles
 
     known = bundled_profiles()
     return [
-        f"profiles: unknown country profile '{p}'; the profiles are: {', '.join(known)}"
-        for p in methodology.profiles or ()
+        (("profiles", index), f"profiles: unknown country profile '{p}'; the profiles are: {', '.join(known)}")
+        for index, p in enumerate(methodology.profiles or ())
         if p not in known
     ]
 
@@ -208,23 +229,25 @@ def profile_warning(methodology_id: str, valid: Sequence[str] | None, profiles: 
     )
 
 
-def validate_against_checks(methodology: Methodology) -> list[str]:
-    """Every indicator and gate names a declared check, and none is listed twice."""
+def validate_against_checks(methodology: Methodology) -> list[tuple[tuple[Any, ...], str]]:
+    """Every indicator and gate names a declared check, and none is listed twice: (where in the file, problem)."""
     from egov_crawl.scoring.registry import all_checks
 
     checks = all_checks()
-    problems: list[str] = []
+    problems: list[tuple[tuple[Any, ...], str]] = []
     seen: set[str] = set()
-    for pillar in methodology.pillars:
-        for sub in pillar.subindices:
-            for rule in sub.indicators:
+    for p, pillar in enumerate(methodology.pillars):
+        for s, sub in enumerate(pillar.subindices):
+            for i, rule in enumerate(sub.indicators):
                 where = f"{pillar.id}.{sub.id}.{rule.id}"
+                loc = ("pillars", p, "subindices", s, "indicators", i)
                 if rule.id not in checks:
-                    problems.append(f"{where}: no check has the id {rule.id} (see `egov-crawl checks list`)")
+                    unknown = unknown_value("indicator", rule.id, list(checks), listing="egov-crawl checks list")
+                    problems.append(((*loc, "id"), f"{where}: {unknown.lines[0]}"))
                 if rule.id in seen:
-                    problems.append(f"{where}: listed twice")
+                    problems.append(((*loc, "id"), f"{where}: listed twice"))
                 if rule.gate and rule.gate not in checks:
-                    problems.append(f"{where}: the gate {rule.gate} is not a check")
+                    problems.append(((*loc, "gate"), f"{where}: the gate {rule.gate} is not a check"))
                 seen.add(rule.id)
     return problems
 

@@ -110,13 +110,9 @@ def get_check(check_id: str) -> CheckSpec:
     checks = all_checks()
     key = check_id.strip().upper()
     if key not in checks:
-        import difflib
+        from egov_crawl.errors import unknown_value
 
-        close = difflib.get_close_matches(key, list(checks), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else "; see `egov-crawl checks list`"
-        from egov_crawl.errors import UserError
-
-        raise UserError(f"unknown check {check_id!r}{hint}")
+        raise unknown_value("check", check_id, list(checks), listing="egov-crawl checks list")
     return checks[key]
 
 

@@ -16,7 +16,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,21 +47,69 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# The stores this code is tested with, as (backend, driver); anything else fails later with a driver traceback.
+SUPPORTED_DATABASES = {("sqlite", "pysqlite"), ("postgresql", "psycopg")}
+SUPPORTED_HINT = "use a SQLite file (store.db or sqlite:///FILE) or postgresql://USER:PASSWORD@HOST/DATABASE"
+
+
+def _check_supported(parsed: URL, shown: str) -> None:
+    backend = parsed.get_backend_name()
+    if backend in {b for b, _ in SUPPORTED_DATABASES}:
+        driver = parsed.get_driver_name()  # postgresql:// without +driver means the dialect's default, psycopg
+        if (backend, driver) in SUPPORTED_DATABASES:
+            return
+    raise UserError(f"--db: {shown}: {parsed.drivername!r} is not a supported database; {SUPPORTED_HINT}")
+
+
+def _fixable(store: str) -> Callable[[ExceptionContext], BaseException | None]:
+    """A ``handle_error`` hook: database errors the user can fix (a file that is not a store, a store that
+    may not be written) become one UserError naming the store; every other error goes up unchanged, so the
+    write retries still see a lost connection as one."""
+
+    def hook(context: ExceptionContext) -> BaseException | None:
+        original = context.original_exception
+        text = str(original).strip()
+        if "file is not a database" in text or "file is encrypted" in text:
+            return UserError(
+                f"--db: {store} is not an egov-crawl database (SQLite: {text}); give the store's file, "
+                "or a new file name to start an empty store"
+            )
+        if "database disk image is malformed" in text:
+            return UserError(f"--db: {store} is damaged (SQLite: {text}); restore it from a backup")
+        if "readonly database" in text:
+            return UserError(
+                f"--db: {store} is read-only (SQLite: {text}); this command writes scores to the store: "
+                "make the file and its folder writable, or work on a copy"
+            )
+        sqlstate = getattr(original, "sqlstate", None)
+        if sqlstate in ("25006", "42501"):  # read_only_sql_transaction, insufficient_privilege
+            first = text.splitlines()[0] if text else type(original).__name__
+            return UserError(f"--db: {store} refused a write ({first}); connect as a role that may write")
+        return None
+
+    return hook
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise UserError(f"--db: {url!r} is not a database URL; use sqlite:///FILE or postgresql+psycopg://…") from None
+        raise UserError(f"--db: {url!r} is not a database URL; {SUPPORTED_HINT}") from None
+    shown = parsed.render_as_string(hide_password=True)
+    _check_supported(parsed, shown)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        folder = Path(parsed.database).parent
-        if not folder.exists():
-            raise UserError(f"--db: folder {folder} does not exist; create it or choose another path")
+        path = Path(parsed.database)
+        if not path.parent.exists():
+            raise UserError(f"--db: folder {path.parent} does not exist; create it or choose another path")
+        if path.is_dir():
+            raise UserError(f"--db: {path} is a folder; give the store's file (e.g. {path / 'egov-crawl.db'})")
     # Thai text stored as UTF-8, not \uXXXX escapes (half the size, and readable in psql/sqlite3).
     # One encoder for every value: json.dumps with a non-default option builds a new JSONEncoder per call.
     encode = json.JSONEncoder(ensure_ascii=False).encode
     engine = create_engine(parsed, pool_pre_ping=True, json_serializer=encode)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "handle_error", _fixable(shown))
     return engine
 
 

@@ -40,7 +40,9 @@ def test_a_methodology_naming_an_unknown_check_is_refused_in_one_line(tmp_path: 
     )
     with pytest.raises(UserError) as error:
         load_methodology(file)
-    assert error.value.lines == (f"{file}: p.s.INF-99: no check has the id INF-99 (see `egov-crawl checks list`)",)
+    [line] = error.value.lines  # located on the indicator's line, with the close matches
+    assert line.startswith(f"{file}:10: p.s.INF-99: unknown indicator 'INF-99'; did you mean "), line
+    assert "`egov-crawl checks list` lists them" in line
     file.write_text("id: bad\nversion: '1'\ntitle: Bad\npillars:\n  - id: p\n    tier: 9\n", encoding="utf-8")
     with pytest.raises(UserError) as error:
         load_methodology(file)
