@@ -27,4 +27,4 @@ def _load_guard() -> ModuleType:
 netguard = _load_guard()
 netguard.install()
 
-pytest_plugins = ["tests.fixtures.postgres", "tests.fixtures.redis", "egov_crawl.testbed.pytest_plugin"]
+pytest_plugins = ["tests.fixtures.postgres", "tests.fixtures.redis", "tests.fixtures.testbed"]

@@ -25,7 +25,7 @@ from egov_crawl.registry import load_registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Finding, ProbeFact, Score
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 # revenue: the largest sample site (199 pages, the one a worker is killed on); dol: HTTP only; doe: a self-signed
 # certificate (a classified crawl failure must be stored alike too).

@@ -17,7 +17,7 @@ from rq.serializers import JSONSerializer
 from egov_crawl.distributed.queues import QUEUE_PREFIX, RETRIES, job_id
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from tests.distributed.conftest import (
     SITES,
     StoredRun,

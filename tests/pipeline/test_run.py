@@ -14,7 +14,7 @@ from sqlalchemy import select
 from egov_crawl.pipeline.lock import EXIT_LOCKED, run_lock
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Run, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 
 def egov(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ from egov_crawl.probes.runner import ProbeSummary, probe
 from egov_crawl.registry import load_registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 # Short limits: the slow hostile hosts stall for 45 s; a probe must give up long before.
 TEST_CONFIG = ProbeConfig(request_timeout=3.0, connect_timeout=2.0, host_timeout=25.0, sample_interval=0.05)

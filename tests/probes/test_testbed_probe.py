@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from egov_crawl.probes import facts
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from tests.probes.conftest import Probed
 
 SECURITY_HEADERS = {

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from egov_crawl.pipeline.nightly import PHASES
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import BrowserFact, Finding, Page, ProbeFact, Run, Score, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 # revenue has the most pages of the sample (a crawl long enough to be killed in), dopa a small second site.
 AGENCIES = ("revenue", "dopa")

@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, func, select, text
 from egov_crawl.pipeline.nightly import EXIT_RUN_FAILED
 from egov_crawl.store.db import RETRY_BUDGET_ENV, open_store, session_factory
 from egov_crawl.store.models import Page, ProbeFact, Run, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from tests.fixtures.postgres import PgCluster, pg_cluster
 
 AGENCIES = ("revenue", "dopa")  # revenue: ~200 pages, several batches of 50

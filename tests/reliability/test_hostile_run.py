@@ -27,7 +27,7 @@ from egov_crawl.crawler.settings import REDIRECT_MAX_TIMES
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import BrowserFact, Page, ProbeFact, SiteCrawl
 from egov_crawl.testbed import hostile
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 SITES = (
     "privateredirect",

@@ -21,7 +21,7 @@ from egov_crawl.probes.runner import probe
 from egov_crawl.registry import load_registry
 from egov_crawl.scoring.engine import AgencyScore, score_run
 from egov_crawl.scoring.facts import CrawlFacts, LinkFacts, PageFacts, SiteFacts
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from tests.crawler.test_testbed_crawl import crawl_testbed
 
 AS_OF = date(2026, 11, 20)
