@@ -27,4 +27,12 @@ def _load_guard() -> ModuleType:
 netguard = _load_guard()
 netguard.install()
 
-pytest_plugins = ["tests.fixtures.postgres", "tests.fixtures.redis", "tests.fixtures.testbed"]
+pytest_plugins = [
+    "tests.fixtures.postgres",
+    "tests.fixtures.redis",
+    "tests.fixtures.testbed",
+    "tests.fixtures.scored",
+    "tests.fixtures.probed",
+    "tests.fixtures.realweb",
+    "tests.fixtures.distributed",
+]

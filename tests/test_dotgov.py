@@ -6,7 +6,7 @@ from pathlib import Path
 
 from egov_crawl.registry import load_registry
 from egov_crawl.registry.models import Cohort
-from tests.test_registry import cli
+from tests.fixtures.cli import cli
 
 SAMPLE = Path(__file__).parent / "data" / "dotgov-sample.csv"
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from egov_crawl.registry import load_registry
 from egov_crawl.registry.models import Cohort
+from tests.fixtures.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_HEAD = """version: 1
@@ -20,12 +19,6 @@ agencies:
     cohort: ministry
     homepage: https://www.mof.go.th/
 """
-
-
-def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "egov_crawl", *args], capture_output=True, text=True, cwd=cwd, timeout=60
-    )
 
 
 def test_default_registry_validates_with_counts_by_cohort() -> None:

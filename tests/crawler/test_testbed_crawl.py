@@ -13,25 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from egov_crawl.crawler.runner import CrawlSummary, crawl
-from egov_crawl.registry import load_registry
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Document, Page, SiteCrawl
 from egov_crawl.testbed.process import TestbedHandle
-
-
-def crawl_testbed(testbed: TestbedHandle, slugs: list[str], tmp: Path, **options: Any) -> CrawlSummary:
-    """Crawl sample agencies into ``tmp/c.db`` through the testbed's host map and CA."""
-    return crawl(
-        load_registry(testbed.registry_path),
-        slugs,
-        db_url=f"sqlite:///{tmp / 'c.db'}",
-        hostmap=testbed.hostmap,
-        ca_file=testbed.ca_pem,
-        contact_url="https://survey.example.test/",
-        log_file=tmp / "crawl.log",
-        **options,
-    )
+from tests.fixtures.crawl import crawl_testbed
 
 
 @pytest.fixture(scope="module")

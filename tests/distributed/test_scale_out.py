@@ -18,7 +18,7 @@ from egov_crawl.distributed.queues import QUEUE_PREFIX, RETRIES, job_id
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.testbed.process import TestbedHandle
-from tests.distributed.conftest import (
+from tests.fixtures.distributed import (
     SITES,
     StoredRun,
     create_database,

@@ -13,7 +13,7 @@ import pytest
 
 from egov_crawl.probes import facts
 from egov_crawl.testbed.process import TestbedHandle
-from tests.probes.conftest import Probed
+from tests.fixtures.probed import Probed
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "csp",

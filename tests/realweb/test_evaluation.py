@@ -19,8 +19,8 @@ import pytest
 from egov_crawl.evaluation.corpus import CorpusRun, crawl_and_evaluate
 from egov_crawl.evaluation.labels import load_labels
 from egov_crawl.evaluation.metrics import Thresholds, shortfalls, to_json
+from tests.fixtures.realweb import DATA_GOV_UK_WARCS, REALWEB, require_realweb
 from tests.fixtures.requirements import missing
-from tests.realweb.conftest import DATA_GOV_UK_WARCS, REALWEB, require_realweb
 
 LABELS = Path(__file__).resolve().parent / "labels"
 TH_HOME = REALWEB / "th-home"

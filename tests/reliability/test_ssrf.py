@@ -31,8 +31,8 @@ from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Page, SiteCrawl
 from egov_crawl.testbed.hostile import PRIVATE_REDIRECT_TARGET
 from egov_crawl.testbed.process import TestbedHandle
-from tests.browser.test_browse_testbed import require_chromium
-from tests.crawler.test_testbed_crawl import crawl_testbed
+from tests.fixtures.crawl import crawl_testbed
+from tests.fixtures.requirements import require_chromium
 
 SSRF_SITE = "hostile-privateredirect"
 SSRF_URL = "https://www.privateredirect.test/"
