@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,10 @@ agencies:
 def test_default_registry_validates_with_counts_by_cohort() -> None:
     result = cli("agencies", "validate")
     assert result.returncode == 0, result.stderr
-    assert "valid" in result.stdout
-    assert "ministry" in result.stdout and "department" in result.stdout
+    summary, *cohorts = result.stdout.splitlines()
+    assert re.fullmatch(r"agencies\.yaml: \d+ agencies, valid", summary), summary  # "invalid" must not pass
+    counts = {cohort: int(count) for cohort, count in (line.split() for line in cohorts)}
+    assert counts["ministry"] == 20 and counts["department"] > 0
 
 
 def test_default_registry_lists_50_bilingual_agencies_as_json() -> None:
