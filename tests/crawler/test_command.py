@@ -13,6 +13,8 @@ from egov_crawl.crawler.command import crawl_command
 from egov_crawl.errors import UserError
 from tests.fixtures.loopback import LoopbackSites, Reply
 
+pytestmark = pytest.mark.slow  # each test crawls loopback sites in a child process
+
 app = typer.Typer()
 app.command()(crawl_command)
 

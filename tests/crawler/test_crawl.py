@@ -23,6 +23,8 @@ from egov_crawl.store.models import Document, Form, Link, Page, SiteCrawl
 from tests.fixtures.loopback import LoopbackSites, Reply
 from tests.fixtures.loopback_crawl import FAST, html, pages_of, registry, run_crawl, session, site_crawl
 
+pytestmark = pytest.mark.slow  # each test crawls loopback sites in a child process
+
 CONTACT = "https://survey.example.test/contact"
 
 

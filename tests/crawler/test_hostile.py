@@ -16,6 +16,8 @@ from egov_crawl.crawler.middlewares import retry_after_seconds
 from tests.fixtures.loopback import LoopbackSites, Reply
 from tests.fixtures.loopback_crawl import html, pages_of, registry, run_crawl, site_crawl
 
+pytestmark = pytest.mark.slow  # each test crawls loopback sites in a child process
+
 
 async def slow_drip(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/html"})

@@ -97,7 +97,7 @@ class CrashedRun:
 
 
 @pytest.fixture(scope="module")
-def crashed(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> CrashedRun:
+def crashed(chromium: object, testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> CrashedRun:
     """One run of two sites killed in the crawl, the probes, the browser checks and the scoring, then resumed."""
     tmp = tmp_path_factory.mktemp("crash")
     db_url = f"sqlite:///{tmp / 'store.db'}"

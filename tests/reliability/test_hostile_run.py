@@ -47,7 +47,7 @@ CRAWLER_UA = "readiness survey"  # in the crawler's User-Agent only (crawler/set
 
 
 @pytest.fixture(scope="module")
-def hostile_run(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def hostile_run(chromium: object, testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("hostile-run")
     db = tmp / "store.db"
     since, _ = testbed.requests()
