@@ -7,6 +7,7 @@ title and lang equal the manifest; nearly every manifest page is reached; docume
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,18 @@ from sqlalchemy import select
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Document, Page, SiteCrawl
 from egov_crawl.testbed.process import TestbedHandle
-from tests.fixtures.crawl import crawl_testbed
+from tests.fixtures.crawl import TestbedCrawl, crawl_testbed
 
 
 @pytest.fixture(scope="module")
-def crawled(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    tmp = tmp_path_factory.mktemp("testbed-crawl")
+def crawled(testbed: TestbedHandle, testbed_crawl: TestbedCrawl) -> dict[str, Any]:
+    """The session's crawl of the testbed, seen through the sites whose HTTPS is verifiable."""
     sites = [s for s in testbed.manifest["sites"] if s["quality"]["tls"] in ("valid", "none")]
-    summary = crawl_testbed(testbed, [s["slug"] for s in sites], tmp, max_pages=1000, polite=False)
-    return {"db": tmp / "c.db", "sites": sites, "summary": summary}
+    slugs = {s["slug"] for s in sites}
+    summary = replace(
+        testbed_crawl.summary, agencies=[a for a in testbed_crawl.summary.agencies if a.agency_id in slugs]
+    )
+    return {"db": testbed_crawl.db, "sites": sites, "summary": summary}
 
 
 def _stored(db: Path, slug: str) -> tuple[SiteCrawl, list[Page], list[Document]]:
