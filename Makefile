@@ -1,6 +1,8 @@
 # The two commands of the README, each self-sufficient on a fresh Debian machine:
 #   make demo   install what is missing, then run the whole pipeline on the bundled sample web (offline)
 #   make test   install what is missing, then ruff, mypy and pytest
+# and for developers:
+#   make test-fast   the tests that start no Chromium, PostgreSQL, Redis or testbed crawl (markers: pyproject.toml)
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -12,13 +14,18 @@ RUNTIME_DEBS := chromium fonts-thai-tlwg libnss3-tools
 # Real PostgreSQL and Redis servers for the store and scale-out tests (started by the test setup, never mocks).
 TEST_DEBS := $(RUNTIME_DEBS) postgresql redis-server
 
-.PHONY: demo test lint typecheck install system-deps system-deps-test bench clean
+.PHONY: demo test test-fast lint typecheck install system-deps system-deps-test bench clean
 
 demo: install system-deps
 	$(BIN)/egov-crawl demo
 
 test: install system-deps-test lint typecheck
 	$(BIN)/python -m pytest
+
+# The fixtures that start Chromium, PostgreSQL, Redis or a testbed crawl mark the tests using them (tests/conftest.py).
+FAST_TESTS := not browser and not postgres and not redis and not slow
+test-fast: install
+	$(BIN)/python -m pytest -m "$(FAST_TESTS)"
 
 lint: install
 	$(BIN)/ruff check egov_crawl tests bench scripts

@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from egov_crawl.registry.models import Registry  # noqa: E402
-from egov_crawl.testbed.pytest_plugin import (  # noqa: E402
+from egov_crawl.testbed.process import (  # noqa: E402
     TestbedHandle,
     handle_from_state,
     start_server_process,

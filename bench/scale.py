@@ -37,7 +37,7 @@ from egov_crawl.distributed.queues import job_id  # noqa: E402
 from egov_crawl.process_memory import tree_pss_mb  # noqa: E402
 from egov_crawl.store import repository  # noqa: E402
 from egov_crawl.store.db import open_store, session_factory  # noqa: E402
-from egov_crawl.testbed.pytest_plugin import (  # noqa: E402
+from egov_crawl.testbed.process import (  # noqa: E402
     handle_from_state,
     start_server_process,
     stop_server_process,

@@ -28,7 +28,7 @@ import aiohttp  # noqa: E402
 from aiohttp.abc import AbstractResolver, ResolveResult  # noqa: E402
 
 from egov_crawl.hostmap import HostMap  # noqa: E402
-from egov_crawl.testbed.pytest_plugin import (  # noqa: E402
+from egov_crawl.testbed.process import (  # noqa: E402
     handle_from_state,
     start_server_process,
     stop_server_process,

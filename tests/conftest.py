@@ -1,12 +1,17 @@
-"""Suite-wide fixtures: the outbound-connection guard, the testbed, a real PostgreSQL server."""
+"""Suite-wide: the outbound-connection guard, the shared fixtures of tests/fixtures/, and markers that follow them."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
+
+import pytest
+
+from tests.fixtures import markers
 
 _GUARD_DIR = Path(__file__).parent / "_netguard"
 # Guard this process and every Python subprocess the tests start (see _netguard/sitecustomize.py).
@@ -27,4 +32,42 @@ def _load_guard() -> ModuleType:
 netguard = _load_guard()
 netguard.install()
 
-pytest_plugins = ["tests.fixtures.postgres", "tests.fixtures.redis", "egov_crawl.testbed.pytest_plugin"]
+pytest_plugins = [
+    "pytester",
+    "tests.fixtures.browser",
+    "tests.fixtures.postgres",
+    "tests.fixtures.redis",
+    "tests.fixtures.testbed",
+    "tests.fixtures.crawl",
+    "tests.fixtures.scored",
+    "tests.fixtures.probed",
+    "tests.fixtures.realweb",
+    "tests.fixtures.distributed",
+]
+
+
+_chromium_log: list[Path] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if markers.excludes_browser(config.option.markexpr or ""):
+        # Browser tests deselected: any Chromium a remaining test (or its child process) starts is a stub that
+        # records the test, reported at the end of the session.
+        _chromium_log.append(markers.forbid_chromium(Path(tempfile.mkdtemp(prefix="egov-no-chromium-"))))
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    markers.mark_by_fixtures(items)
+
+
+@pytest.hookimpl(tryfirst=True)  # before the test's fixtures are set up
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    markers.running(item)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    starts = markers.chromium_starts(_chromium_log[0]) if _chromium_log else []
+    if starts:
+        print("\nChromium was started by tests not marked 'browser':\n  " + "\n  ".join(starts))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -28,7 +28,7 @@ def demo(out: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_two_demos_write_rankings_a_report_and_a_history_of_two_runs(tmp_path: Path) -> None:
+def test_two_demos_write_rankings_a_report_and_a_history_of_two_runs(chromium: object, tmp_path: Path) -> None:
     out = tmp_path / "demo-out"
     first = demo(out)
     assert first.returncode == 0, first.stderr[-3000:]

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import pytest
 
 from egov_crawl.registry import load_registry
 from egov_crawl.registry.models import Cohort
+from tests.fixtures.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_HEAD = """version: 1
@@ -22,17 +22,13 @@ agencies:
 """
 
 
-def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "egov_crawl", *args], capture_output=True, text=True, cwd=cwd, timeout=60
-    )
-
-
 def test_default_registry_validates_with_counts_by_cohort() -> None:
     result = cli("agencies", "validate")
     assert result.returncode == 0, result.stderr
-    assert "valid" in result.stdout
-    assert "ministry" in result.stdout and "department" in result.stdout
+    summary, *cohorts = result.stdout.splitlines()
+    assert re.fullmatch(r"agencies\.yaml: \d+ agencies, valid", summary), summary  # "invalid" must not pass
+    counts = {cohort: int(count) for cohort, count in (line.split() for line in cohorts)}
+    assert counts["ministry"] == 20 and counts["department"] > 0
 
 
 def test_default_registry_lists_50_bilingual_agencies_as_json() -> None:

@@ -24,7 +24,7 @@ from egov_crawl.registry import load_registry
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from tests.fixtures.requirements import require_chromium
 
 pytestmark = pytest.mark.browser

@@ -19,8 +19,8 @@ from egov_crawl.browser.runner import JOB_KINDS, browse
 from egov_crawl.registry import load_registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
-from tests.browser.test_browse_testbed import require_chromium
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.requirements import require_chromium
 
 pytestmark = pytest.mark.browser
 

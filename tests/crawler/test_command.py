@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 
 from egov_crawl.crawler.command import crawl_command
 from egov_crawl.errors import UserError
-from tests.crawler.loopback import LoopbackSites, Reply
+from tests.fixtures.loopback import LoopbackSites, Reply
+
+pytestmark = pytest.mark.slow  # each test crawls loopback sites in a child process
 
 app = typer.Typer()
 app.command()(crawl_command)

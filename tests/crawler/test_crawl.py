@@ -15,64 +15,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from warcio.archiveiterator import ArchiveIterator
 
 from egov_crawl.crawler.runner import CrawlSummary, crawl
-from egov_crawl.registry.models import Registry
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Document, Form, Link, Page, SiteCrawl
-from tests.crawler.loopback import LoopbackSites, Reply
+from tests.fixtures.loopback import LoopbackSites, Reply
+from tests.fixtures.loopback_crawl import FAST, html, pages_of, registry, run_crawl, session, site_crawl
 
-FAST = {"EGOV_DB_FLUSH_SECONDS": 0.2}
-
-
-def html(title: str, links: list[tuple[str, str]] = (), main: str = "", lang: str = "th") -> str:  # type: ignore[assignment]
-    items = "".join(f'<li><a href="{href}">{text}</a></li>' for href, text in links)
-    return (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head>'
-        f"<body><nav><ul>{items}</ul></nav><main>{main}</main>"
-        f"<footer>ติดต่อเรา โทร 02-111-2222</footer></body></html>"
-    )
-
-
-def registry(*agencies: tuple[str, str]) -> Registry:
-    return Registry.model_validate(
-        {
-            "version": 1,
-            "agencies": [
-                {"id": agency_id, "name": {"th": agency_id}, "cohort": "department", "homepage": homepage}
-                for agency_id, homepage in agencies
-            ],
-        }
-    )
-
+pytestmark = pytest.mark.slow  # each test crawls loopback sites in a child process
 
 CONTACT = "https://survey.example.test/contact"
-
-
-def run_crawl(
-    sites: LoopbackSites, reg: Registry, db: Path, tmp: Path, **options: Any
-) -> tuple[CrawlSummary, list[dict[str, Any]]]:
-    received: list[dict[str, Any]] = []
-    settings = {**FAST, **options.pop("settings", {})}
-    summary = crawl(
-        reg,
-        options.pop("agency_ids", None),
-        db_url=f"sqlite:///{db}",
-        hostmap=sites.hostmap(),
-        ca_file=sites.ca_file(tmp) if sites.tls_hosts else None,
-        polite=False,
-        settings=settings,
-        on_event=received.append,
-        log_file=tmp / "crawl.log",
-        **options,
-    )
-    return summary, received
-
-
-def session(db: Path) -> Session:
-    return session_factory(open_store(f"sqlite:///{db}"))()
 
 
 # --- the main site: one crawl, many assertions -----------------------------------------------------------------
@@ -167,17 +120,6 @@ def alpha(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     summary, received = run_crawl(sites, reg, db, tmp, warc_dir=tmp / "warc", contact_url=CONTACT)
     yield {"sites": sites, "db": db, "summary": summary, "events": received, "tmp": tmp}
     sites.stop()
-
-
-def pages_of(db: Path, agency_id: str) -> dict[str, Page]:
-    with session(db) as s:
-        rows = s.scalars(select(Page).join(SiteCrawl).where(SiteCrawl.agency_id == agency_id)).all()
-        return {p.url: p for p in rows}
-
-
-def site_crawl(db: Path, agency_id: str) -> SiteCrawl:
-    with session(db) as s:
-        return s.scalars(select(SiteCrawl).where(SiteCrawl.agency_id == agency_id)).one()
 
 
 def test_every_reachable_page_is_stored_once_with_status_and_title(alpha: dict[str, Any]) -> None:

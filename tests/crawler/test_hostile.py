@@ -13,8 +13,10 @@ from aiohttp import web
 from egov_crawl.crawler import handled
 from egov_crawl.crawler.errors import redirect_class
 from egov_crawl.crawler.middlewares import retry_after_seconds
-from tests.crawler.loopback import LoopbackSites, Reply
-from tests.crawler.test_crawl import html, pages_of, registry, run_crawl, site_crawl
+from tests.fixtures.loopback import LoopbackSites, Reply
+from tests.fixtures.loopback_crawl import html, pages_of, registry, run_crawl, site_crawl
+
+pytestmark = pytest.mark.slow  # each test crawls loopback sites in a child process
 
 
 async def slow_drip(request: web.Request) -> web.StreamResponse:

@@ -7,39 +7,28 @@ title and lang equal the manifest; nearly every manifest page is reached; docume
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from egov_crawl.crawler.runner import CrawlSummary, crawl
-from egov_crawl.registry import load_registry
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Document, Page, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
-
-
-def crawl_testbed(testbed: TestbedHandle, slugs: list[str], tmp: Path, **options: Any) -> CrawlSummary:
-    """Crawl sample agencies into ``tmp/c.db`` through the testbed's host map and CA."""
-    return crawl(
-        load_registry(testbed.registry_path),
-        slugs,
-        db_url=f"sqlite:///{tmp / 'c.db'}",
-        hostmap=testbed.hostmap,
-        ca_file=testbed.ca_pem,
-        contact_url="https://survey.example.test/",
-        log_file=tmp / "crawl.log",
-        **options,
-    )
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.crawl import TestbedCrawl, crawl_testbed
 
 
 @pytest.fixture(scope="module")
-def crawled(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    tmp = tmp_path_factory.mktemp("testbed-crawl")
+def crawled(testbed: TestbedHandle, testbed_crawl: TestbedCrawl) -> dict[str, Any]:
+    """The session's crawl of the testbed, seen through the sites whose HTTPS is verifiable."""
     sites = [s for s in testbed.manifest["sites"] if s["quality"]["tls"] in ("valid", "none")]
-    summary = crawl_testbed(testbed, [s["slug"] for s in sites], tmp, max_pages=1000, polite=False)
-    return {"db": tmp / "c.db", "sites": sites, "summary": summary}
+    slugs = {s["slug"] for s in sites}
+    summary = replace(
+        testbed_crawl.summary, agencies=[a for a in testbed_crawl.summary.agencies if a.agency_id in slugs]
+    )
+    return {"db": testbed_crawl.db, "sites": sites, "summary": summary}
 
 
 def _stored(db: Path, slug: str) -> tuple[SiteCrawl, list[Page], list[Document]]:

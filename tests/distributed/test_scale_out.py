@@ -17,8 +17,8 @@ from rq.serializers import JSONSerializer
 from egov_crawl.distributed.queues import QUEUE_PREFIX, RETRIES, job_id
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
-from tests.distributed.conftest import (
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.distributed import (
     SITES,
     StoredRun,
     create_database,
@@ -143,7 +143,7 @@ def test_a_worker_killed_mid_task_the_other_completes_the_run(
 
 
 def test_a_browse_task_runs_after_its_agency_crawl(
-    testbed: TestbedHandle, postgres_url: str, redis_url: str, tmp_path: Path
+    chromium: object, testbed: TestbedHandle, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     db_url = create_database(postgres_url, "scale_browse")
     redis = redis_url.rsplit("/", 1)[0] + "/3"

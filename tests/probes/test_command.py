@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from egov_crawl.probes import facts
 from egov_crawl.probes.command import probe_command
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 app = typer.Typer()
 app.command()(probe_command)

@@ -12,8 +12,8 @@ import pytest
 
 from egov_crawl.probes import facts
 from egov_crawl.testbed.hostile import HOSTILE_SITES
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
-from tests.probes.conftest import Probed
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.probed import Probed
 
 # manifest expected_class -> the probe's class for the home page (a callable for status-dependent classes)
 SAME_CLASS = {

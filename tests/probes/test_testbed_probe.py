@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from egov_crawl.probes import facts
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
-from tests.probes.conftest import Probed
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.probed import Probed
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "csp",

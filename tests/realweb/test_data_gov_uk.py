@@ -25,7 +25,7 @@ from egov_crawl.crawler.runner import crawl
 from egov_crawl.store.models import Form, Page
 from egov_crawl.testbed.replay import RunningReplay
 from egov_crawl.testbed.replay_index import ArchivedResponse, url_key
-from tests.crawler.test_crawl import pages_of, registry, session, site_crawl
+from tests.fixtures.loopback_crawl import pages_of, registry, session, site_crawl
 
 HOST = "data.gov.uk"
 HOME = f"http://{HOST}/"

@@ -19,8 +19,9 @@ import pytest
 from egov_crawl.evaluation.corpus import CorpusRun, crawl_and_evaluate
 from egov_crawl.evaluation.labels import load_labels
 from egov_crawl.evaluation.metrics import Thresholds, shortfalls, to_json
+from tests.fixtures.markers import marks
+from tests.fixtures.realweb import DATA_GOV_UK_WARCS, REALWEB, require_realweb
 from tests.fixtures.requirements import missing
-from tests.realweb.conftest import DATA_GOV_UK_WARCS, REALWEB, require_realweb
 
 LABELS = Path(__file__).resolve().parent / "labels"
 TH_HOME = REALWEB / "th-home"
@@ -28,6 +29,7 @@ RESULTS = Path(__file__).resolve().parents[2] / "docs" / "evaluation.json"
 
 
 @pytest.fixture(scope="module")
+@marks("slow")  # crawls the whole labelled real-web corpus: minutes
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
     require_realweb()
     if not TH_HOME.is_dir():

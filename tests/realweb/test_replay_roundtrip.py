@@ -18,7 +18,7 @@ from egov_crawl.crawler.runner import crawl
 from egov_crawl.registry import load_registry
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Form, Link, Page, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from egov_crawl.testbed.replay import start_replay
 
 SLUGS = ["dopa", "dol", "doa"]

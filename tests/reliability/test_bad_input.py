@@ -18,7 +18,7 @@ from egov_crawl.registry.loader import parse_registry
 from egov_crawl.scoring.methodology import DEFAULT_METHODOLOGY, load_methodology
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -26,7 +26,7 @@ from egov_crawl.scoring.engine import score_run
 from egov_crawl.scoring.methodology import Methodology, load_methodology
 from egov_crawl.scoring.model import Finding, Outcome
 from egov_crawl.scoring.registry import all_checks
-from tests.scoring.test_not_applicable import AGENCIES, build_store, registry_text
+from tests.fixtures.small_store import AGENCIES, build_store, registry_text
 
 CHECK_IDS = sorted(all_checks())
 COHORTS = [c.value for c in Cohort]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from egov_crawl.scoring.methodology import DEFAULT_METHODOLOGY
-from tests.scoring.test_not_applicable import AGENCIES, build_store, registry_text
+from tests.fixtures.small_store import AGENCIES, build_store, registry_text
 
 _DEFAULT = DEFAULT_METHODOLOGY.read_text(encoding="utf-8")
 GARBAGE = random.Random(19).randbytes(8192)  # not a SQLite header

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from egov_crawl.crawler.cookies import without_value
 from egov_crawl.store.models import Page
-from tests.crawler.loopback import LoopbackSites, Reply
-from tests.crawler.test_crawl import html, registry, run_crawl, session
+from tests.fixtures.loopback import LoopbackSites, Reply
+from tests.fixtures.loopback_crawl import html, registry, run_crawl, session
 
 SESSION = "sid=9f8e7d6c5b4a-SECRET; Path=/; Domain=www.mu.test; Max-Age=3600; Secure; HttpOnly; SameSite=Lax"
 PREFERENCE = "lang=th-SECRET; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/"

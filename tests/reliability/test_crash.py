@@ -27,34 +27,13 @@ from sqlalchemy import func, select
 from egov_crawl.pipeline.nightly import PHASES
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import BrowserFact, Finding, Page, ProbeFact, Run, Score, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.processes import alive, count, descendants
 
 # revenue has the most pages of the sample (a crawl long enough to be killed in), dopa a small second site.
 AGENCIES = ("revenue", "dopa")
 PHASE_TIMEOUT_S = 240
 IMAGES = {"png", "jpg", "jpeg", "gif", "svg", "webp"}
-
-
-def descendants(pid: int) -> list[int]:
-    """``pid`` and every process below it (Chromium sets up its own process group, so killpg alone misses it)."""
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        try:
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pending += [int(child) for child in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status  # a zombie is dead: it only waits for its parent to reap it
 
 
 def kill_everything(process: subprocess.Popen[str]) -> None:
@@ -68,11 +47,6 @@ def kill_everything(process: subprocess.Popen[str]) -> None:
     while any(alive(pid) for pid in tree[1:]) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in tree[1:] if alive(pid)], "a child survived the kill"
-
-
-def count(db_url: str, statement: object) -> int:
-    with session_factory(open_store(db_url))() as session:
-        return int(session.scalar(statement) or 0)  # type: ignore[call-overload]
 
 
 def run_until(args: list[str], cwd: Path, phase: str, ready: Callable[[], bool]) -> list[dict[str, object]]:
@@ -123,7 +97,7 @@ class CrashedRun:
 
 
 @pytest.fixture(scope="module")
-def crashed(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> CrashedRun:
+def crashed(chromium: object, testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> CrashedRun:
     """One run of two sites killed in the crawl, the probes, the browser checks and the scoring, then resumed."""
     tmp = tmp_path_factory.mktemp("crash")
     db_url = f"sqlite:///{tmp / 'store.db'}"

@@ -28,7 +28,8 @@ from sqlalchemy import create_engine, func, select, text
 from egov_crawl.pipeline.nightly import EXIT_RUN_FAILED
 from egov_crawl.store.db import RETRY_BUDGET_ENV, open_store, session_factory
 from egov_crawl.store.models import Page, ProbeFact, Run, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.markers import marks
 from tests.fixtures.postgres import PgCluster, pg_cluster
 
 AGENCIES = ("revenue", "dopa")  # revenue: ~200 pages, several batches of 50
@@ -38,6 +39,7 @@ STORE_ERROR_WAIT_S = 90  # the next batch's 8 s of retries, and a loaded machine
 
 
 @pytest.fixture(scope="module")
+@marks("postgres")
 def own_postgres() -> Iterator[PgCluster]:
     with pg_cluster() as cluster:
         yield cluster

@@ -60,7 +60,7 @@ def test_html_report_templates_drop_nul_and_controls() -> None:
 
 def test_explain_prints_site_text_literally_without_escape_sequences(tmp_path: Path) -> None:
     # A page title is site text: markup in it must show as written, and no terminal escape may pass.
-    from tests.scoring.test_not_applicable import build_store, registry_text
+    from tests.fixtures.small_store import build_store, registry_text
 
     url = f"sqlite:///{tmp_path / 'x.db'}"
     title = "คำถามที่พบบ่อย [/bold][link=https://evil.test]x[/link] \x1b]8;;https://evil.test\x07y\x00"

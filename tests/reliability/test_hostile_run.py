@@ -28,7 +28,7 @@ from egov_crawl.crawler.settings import REDIRECT_MAX_TIMES
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import BrowserFact, Page, ProbeFact, SiteCrawl
 from egov_crawl.testbed import hostile
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 SITES = (
     "privateredirect",
@@ -47,7 +47,7 @@ SITES = (
 
 
 @pytest.fixture(scope="module")
-def hostile_run(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def hostile_run(chromium: object, testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("hostile-run")
     db = tmp / "store.db"
     since, _ = testbed.requests()

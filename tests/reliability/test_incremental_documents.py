@@ -17,7 +17,7 @@ from egov_crawl.crawler.runner import CrawlSummary, crawl
 from egov_crawl.registry import load_registry
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Document, Page, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 AGENCIES = ["revenue", "dopa"]  # revenue: the most documents of the sample; dopa: a small second site
 

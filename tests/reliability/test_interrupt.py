@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Run
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from tests.fixtures.requirements import require_chromium
 
 RUN_TIMEOUT_S = 300
@@ -65,6 +65,7 @@ def run_status(db: Path) -> list[str]:
         return [run.status for run in session.scalars(select(Run))]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
 def test_stopped_in_the_browser_phase_the_run_exits_130_quietly(
     signum: int, testbed: TestbedHandle, tmp_path: Path

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 from egov_crawl.crawler.runner import crawl
-from tests.crawler.loopback import LoopbackSites, Reply
-from tests.crawler.test_crawl import FAST, html, registry
+from tests.fixtures.loopback import LoopbackSites, Reply
+from tests.fixtures.loopback_crawl import FAST, html, registry
 
 SITE = {"/": Reply(body=html("กรมแลมบ์ดา", [(f"/p/{i}", f"หน้า {i}") for i in range(30)]))}
 SITE.update({f"/p/{i}": Reply(body=html(f"หน้า {i}"), delay=0.05) for i in range(30)})
@@ -30,7 +30,7 @@ PARENT = """
 import json, sys
 from egov_crawl.crawler.runner import crawl
 from egov_crawl.hostmap import HostMap
-from tests.crawler.test_crawl import FAST, registry
+from tests.fixtures.loopback_crawl import FAST, registry
 crawl(registry(("lam", "http://www.lambda.test/")), None, db_url=sys.argv[1], polite=False, settings=FAST,
       hostmap=HostMap.from_json(json.loads(sys.argv[2])), on_event=lambda e: print(e["event"], flush=True))
 """

@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Page, Score, SiteCrawl
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
-from tests.reliability.test_crash import alive, count, descendants
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.processes import alive, count, descendants
 
 AGENCIES = ("revenue", "dopa")  # revenue: ~200 pages, long enough to be killed in; dopa: a small second site
 PHASES = "crawl,probe,score"  # the browser adds minutes and nothing to what the crawl child does

@@ -30,9 +30,8 @@ from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Page, SiteCrawl
 from egov_crawl.testbed.hostile import PRIVATE_REDIRECT_TARGET
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
-from tests.browser.test_browse_testbed import require_chromium
-from tests.crawler.test_testbed_crawl import crawl_testbed
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.crawl import crawl_testbed
 
 SSRF_SITE = "hostile-privateredirect"
 SSRF_URL = "https://www.privateredirect.test/"
@@ -132,8 +131,9 @@ def test_without_allow_private_networks_no_collector_reaches_the_loopback_testbe
     assert failures.BLOCKED_ADDRESS in classes | crawls, (classes, crawls)
 
 
-def test_browser_refuses_the_redirect_and_records_it(testbed: TestbedHandle, guarded_crawl: dict[str, Any]) -> None:
-    require_chromium()
+def test_browser_refuses_the_redirect_and_records_it(
+    chromium: object, testbed: TestbedHandle, guarded_crawl: dict[str, Any]
+) -> None:
     db_url = f"sqlite:///{guarded_crawl['db']}"
     summary = browse(
         load_registry(testbed.registry_path), [SSRF_SITE], db_url=db_url, run_id=guarded_crawl["summary"].run_id,

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from egov_crawl import failures
 from egov_crawl.crawler.runner import crawl
 from egov_crawl.store.models import Page
-from tests.crawler.loopback import LoopbackSites, Reply
-from tests.crawler.test_crawl import FAST, html, registry, session
+from tests.fixtures.loopback import LoopbackSites, Reply
+from tests.fixtures.loopback_crawl import FAST, html, registry, session
 
 
 def test_a_redirect_to_a_name_with_a_private_answer_is_blocked_address(tmp_path: Path) -> None:

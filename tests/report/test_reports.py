@@ -27,9 +27,9 @@ from egov_crawl.report.html.site import copy_evidence, http_href, page_name
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Agency, Finding
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.chromium_view import open_pages
 from tests.fixtures.requirements import require_chromium
-from tests.report.chromium_view import open_pages
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from egov_crawl.scoring.facts import Source
 from egov_crawl.scoring.methodology import Methodology
 from egov_crawl.scoring.model import Evidence, Finding, Outcome
 from egov_crawl.scoring.registry import CheckSpec, run_check
-from tests.scoring.conftest import HOME, page, site
+from tests.fixtures.sitefacts import HOME, page, site
 
 PASS, FAIL = Finding.passed(), Finding.failed()
 UNSEEN = Finding.not_observed("timeout")

@@ -3,24 +3,12 @@ cutting the run differently must not change a single finding or score, and resco
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from sqlalchemy import text
 
 from egov_crawl.scoring import engine
-from egov_crawl.store.db import open_store
-from tests.scoring.conftest import AS_OF, Scored
-
-FINDINGS = "SELECT agency_id, check_id, check_version, outcome, score, needs_review, evidence FROM finding"
-SCORES = "SELECT agency_id, methodology_id, overall, band, coverage, pillars, subindices FROM score"
-
-
-def stored(url: str) -> tuple[list[Any], list[Any]]:
-    with open_store(url).connect() as connection:
-        findings = [tuple(r) for r in connection.execute(text(f"{FINDINGS} ORDER BY agency_id, check_id"))]
-        scores = [tuple(r) for r in connection.execute(text(f"{SCORES} ORDER BY agency_id, methodology_id"))]
-    return findings, scores
+from tests.fixtures.scored import Scored
+from tests.fixtures.sitefacts import AS_OF
+from tests.fixtures.stored import stored
 
 
 def test_small_batches_store_the_same_findings_and_scores(

@@ -8,7 +8,7 @@ from egov_crawl.profiles import load_profile
 from egov_crawl.scoring.facts import ProbeFactRow
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
-from tests.scoring.conftest import HOME, link, page, site
+from tests.fixtures.sitefacts import HOME, link, page, site
 
 HEADERS = {
     "strict-transport-security": "max-age=63072000; includeSubDomains",

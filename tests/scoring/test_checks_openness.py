@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
-from tests.scoring.conftest import AS_OF, HOME, link, page, site
+from tests.fixtures.sitefacts import AS_OF, HOME, link, page, site
 
 
 def run(check_id: str, facts: object) -> tuple[Outcome, float | None, str | None]:

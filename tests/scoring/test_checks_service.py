@@ -5,7 +5,7 @@ from __future__ import annotations
 from egov_crawl.scoring.facts import BrowserFactRow, FormFacts
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
-from tests.scoring.conftest import HOME, link, page, site
+from tests.fixtures.sitefacts import HOME, link, page, site
 
 
 def run(check_id: str, facts: object) -> tuple[Outcome, float | None]:

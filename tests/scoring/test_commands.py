@@ -16,7 +16,7 @@ from egov_crawl.report.export import RANK_COLUMNS, SCORE_COLUMNS
 from egov_crawl.scoring.registry import all_checks
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Agency
-from tests.scoring.conftest import AS_OF
+from tests.fixtures.sitefacts import AS_OF
 
 DATE = AS_OF.isoformat()
 

@@ -21,7 +21,7 @@ from egov_crawl.scoring.registry import all_checks, run_check
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.site_facts import load_sites
-from tests.scoring.conftest import HOME, page, site
+from tests.fixtures.sitefacts import HOME, page, site
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "dotgov-sample.csv"
 CENSUS = "https://census.gov/"

@@ -12,7 +12,7 @@ from egov_crawl.scoring.lexicon import find, find_in_text, find_named, fold
 from egov_crawl.scoring.lexicon.words import Term, occurrence
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
-from tests.scoring.conftest import HOME, link, page, site
+from tests.fixtures.sitefacts import HOME, link, page, site
 
 
 def word_in(text: str, term: str, **rules: object) -> bool:

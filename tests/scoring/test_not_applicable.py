@@ -9,69 +9,20 @@ environmental data, so the check OPN-32 (applies to provinces and local governme
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from egov_crawl import __version__
 from egov_crawl.cli import app
-from egov_crawl.registry.loader import parse_registry
 from egov_crawl.report.html import write_agency_report, write_national_report
 from egov_crawl.report.national import national_summary
-from egov_crawl.scoring.engine import _finding_rows, _score_row, score_site
-from egov_crawl.scoring.facts import CrawlFacts
-from egov_crawl.scoring.methodology import load_methodology
-from egov_crawl.scoring.registry import all_checks
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.store.site_facts import load_sites
-from tests.scoring.conftest import page
+from tests.fixtures.small_store import AGENCIES, build_store, registry_text
 
 AS_OF = date(2026, 11, 20)
-AGENCY = """  - id: {id}
-    name: {{en: {id}}}
-    cohort: {cohort}
-    homepage: https://www.{id}.go.th/
-"""
-AGENCIES = {"revenue": "department", "dbd": "department", "pakkret": "local"}
-
-
-def registry_text(country: str, agencies: dict[str, str]) -> str:
-    rows = "".join(AGENCY.format(id=i, cohort=c) for i, c in agencies.items())
-    return f"version: 1\ncountry: {country}\nagencies:\n{rows}"
-
-
-def build_store(url: str, text: str, methodology: str | None = None, *, about_title: str = "About us") -> None:
-    """Agencies of ``text``, one run in which each agency's two pages were crawled completely, scored."""
-    registry = parse_registry(text)
-    rules, checks = load_methodology(methodology), all_checks()
-    ids = [a.id for a in registry.agencies]
-    with session_factory(open_store(url))() as session:
-        repository.sync_agencies(session, registry.agencies)
-        run = repository.create_run(session, code_version=__version__)
-        for agency in registry.agencies:
-            entry = agency.model_dump(mode="json")
-            repository.open_site_crawl(session, run_id=run.id, agency_id=agency.id, registry_entry=entry, max_pages=10)
-        session.commit()
-        sites = []
-        for loaded in load_sites(session, run.id, ids, as_of=AS_OF):
-            home = loaded.homepage
-            pages = (page(home, f"{loaded.agency_id} home"), page(home + "about", about_title))
-            crawl = CrawlFacts("complete", "finished", None, len(pages), 10, {}, {})
-            sites.append(replace(loaded, crawl=crawl, pages=pages))
-        scores = [score_site(rules, checks, site) for site in sites]
-        rows = repository.prepare_scoring_results(
-            session.get_bind().dialect,
-            run.id,
-            rules.id,
-            [row for score in scores for row in _finding_rows(score, checks)],
-            [_score_row(score, AS_OF, rules.profiles) for score in scores],
-        )
-        repository.store_scoring_results(session, run.id, rules.id, ids, rows)
-        session.commit()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from egov_crawl.scoring.checks.common import content_unobserved
 from egov_crawl.scoring.lexicon import find
-from tests.scoring.conftest import HOME, page, site
+from tests.fixtures.sitefacts import HOME, page, site
 
 
 def test_a_copy_with_other_pages_sees_its_own_pages() -> None:

@@ -20,8 +20,9 @@ from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
-from tests.scoring.conftest import AS_OF, BLOCKING, Scored
+from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures.scored import BLOCKING, Scored
+from tests.fixtures.sitefacts import AS_OF
 
 UNREADABLE_TLS = ("expired", "self-signed", "wrong-host")
 

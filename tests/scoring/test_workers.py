@@ -12,8 +12,9 @@ from sqlalchemy import insert, select
 from egov_crawl.scoring import engine
 from egov_crawl.store.db import open_store
 from egov_crawl.store.models import Base
-from tests.scoring.conftest import AS_OF, Scored
-from tests.scoring.test_batches import stored
+from tests.fixtures.scored import Scored
+from tests.fixtures.sitefacts import AS_OF
+from tests.fixtures.stored import stored
 
 # Scoring recomputes these; every other table is a fact the collectors wrote.
 SCORING_TABLES = {"finding", "score"}

@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import Browser
 
 from egov_crawl.browser.session import browser_session
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from egov_crawl.testbed.registry import TEST_CITIZEN_ID
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from egov_crawl.testbed.cli import app
 from egov_crawl.testbed.client import MappedClient
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 from egov_crawl.testbed.runtime import start_testbed
 
 

@@ -13,7 +13,7 @@ import dns.rdatatype
 import dns.rrset
 import pytest
 
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 
 def ask(testbed: TestbedHandle, name: str, rtype: str, *, dnssec: bool = False) -> dns.message.Message:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from egov_crawl.testbed.client import MappedClient
-from egov_crawl.testbed.pytest_plugin import TestbedHandle
+from egov_crawl.testbed.process import TestbedHandle
 
 Site = dict[str, Any]
 

@@ -1,10 +1,9 @@
-"""pytest plugin: a session-scoped ``testbed`` fixture running the sample government web in a subprocess.
+"""The sample government web in a subprocess: start it, wait until it is ready, describe it, stop it.
 
-A separate process keeps the server off the test process's GIL (the crawler tests run Scrapy in
-subprocesses too, so both ends get a core). The fixture waits for the state file the server writes last,
-yields a ``TestbedHandle``, and terminates the server at the end of the session.
-
-Register with ``pytest_plugins = ["egov_crawl.testbed.pytest_plugin"]`` in the top-level conftest.
+A separate process keeps the server off its user's GIL (the crawler runs Scrapy in subprocesses too, so both
+ends get a core). The server writes its state file last; ``wait_for_state`` returns once it exists and
+``handle_from_state`` turns it into a ``TestbedHandle``. Used by the benchmarks and by the tests' session
+fixture (tests/fixtures/testbed.py); nothing here depends on a test framework.
 """
 
 from __future__ import annotations
@@ -14,12 +13,9 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from egov_crawl.hostmap import HostMap
 from egov_crawl.testbed.client import MappedClient
@@ -32,7 +28,7 @@ _PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class TestbedHandle:
-    __test__ = False
+    __test__ = False  # not a pytest test class despite the name
 
     state_dir: Path
     hostmap: HostMap
@@ -124,38 +120,3 @@ def stop_server_process(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
-
-
-@dataclass
-class _Shared:
-    handle: TestbedHandle
-    process: subprocess.Popen[bytes]
-    users: int = 0
-
-
-# One server per test session even if the fixture is defined twice (plugin and a conftest re-export):
-# each definition is its own session fixture, so they share the process through this reference count.
-_shared: list[_Shared] = []
-
-
-@pytest.fixture(scope="session")
-def testbed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestbedHandle]:
-    """The whole sample government web (normal + hostile sites, DNS), served once per test session."""
-    if not _shared:
-        state_dir = tmp_path_factory.mktemp("testbed")
-        process = start_server_process(state_dir)
-        try:
-            state = wait_for_state(process, state_dir)
-        except BaseException:
-            stop_server_process(process)
-            raise
-        _shared.append(_Shared(handle_from_state(state_dir, state), process))
-    shared = _shared[0]
-    shared.users += 1
-    try:
-        yield shared.handle
-    finally:
-        shared.users -= 1
-        if shared.users == 0:
-            _shared.clear()
-            stop_server_process(shared.process)
