@@ -6,6 +6,7 @@ these; ``egov_crawl.cli`` only mounts the commands.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.netguard import ENV_ALLOW_PRIVATE, with_private_networks
 from egov_crawl.output import Format, check_output_path
-from egov_crawl.pipeline.nightly import PHASES
+from egov_crawl.phases import PHASES
 
 AgenciesArg = Annotated[list[str] | None, typer.Argument(help="Agency ids (see `egov-crawl agencies list`)")]
 AllOption = Annotated[bool, typer.Option("--all", help="Every agency of the registry")]
@@ -89,3 +90,14 @@ def load_hostmap(path: Path | None, allow_private_networks: bool) -> HostMap | N
     """The ``--hostmap`` file, widened by ``--allow-private-networks`` (None without a map: the flag only ever
     applies to a map's own targets)."""
     return with_private_networks(HostMap.load(path), allow_private_networks) if path else None
+
+
+# The methodology a command judges or reads scores with, and the day freshness is judged against.
+MethodologyOption = Annotated[
+    str | None,
+    typer.Option("--methodology", "-m", help="Methodology file, or a bundled name (default, ita-oit)"),
+]
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge freshness against this date (default: the run's)"),
+]

@@ -16,7 +16,8 @@ from egov_crawl import __version__
 from egov_crawl.distributed import queues, tasks, tracking
 from egov_crawl.distributed.options import decode_options, encode_options
 from egov_crawl.errors import UserError
-from egov_crawl.pipeline.nightly import PHASES, RunOptions
+from egov_crawl.phases import PHASES
+from egov_crawl.pipeline.nightly import RunOptions
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory

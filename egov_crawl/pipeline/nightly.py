@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from egov_crawl import __version__, failures
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
+from egov_crawl.phases import PHASES
 from egov_crawl.pipeline.lock import run_lock
 from egov_crawl.pipeline.runlog import RunLog
 from egov_crawl.registry.models import Registry
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # the collectors are imported when their phase runs (Scrapy, 
     from egov_crawl.browser.runner import BrowseSummary
     from egov_crawl.probes.runner import ProbeSummary
 
-PHASES = ("crawl", "probe", "browse", "score")
 EXIT_RUN_FAILED = 3
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from egov_crawl.pipeline.nightly import PHASES
+from egov_crawl.phases import PHASES
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import BrowserFact, Finding, Page, ProbeFact, Run, Score, SiteCrawl
 from egov_crawl.testbed.process import TestbedHandle
