@@ -21,8 +21,8 @@ from w3lib.url import safe_url_string
 from egov_crawl import failures
 from egov_crawl.crawler.errors import BlockedAddress, classify
 from egov_crawl.crawler.resolver import BLOCK_PRIVATE_SETTING, HOSTMAP_SETTING, hostmap_from_setting, refused_answers
+from egov_crawl.crawler.sitefacts import parse_robots
 from egov_crawl.netguard import refusal
-from egov_crawl.spiders.sitefacts import parse_robots
 
 logger = logging.getLogger(__name__)
 

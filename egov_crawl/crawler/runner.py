@@ -374,7 +374,6 @@ def run_job(job: CrawlJob, *, event_stream: TextIO | None = None, log_file: Path
 
     from egov_crawl.crawler.pipelines import CrawlStore
     from egov_crawl.crawler.settings import process_settings
-    from egov_crawl.spiders.agency import AgencySpider
 
     events.configure(event_stream)
     settings = process_settings(
@@ -411,7 +410,7 @@ def run_job(job: CrawlJob, *, event_stream: TextIO | None = None, log_file: Path
                 continue
             state["running"] += 1
             state["started"] += 1
-            crawler = process.create_crawler(AgencySpider)
+            crawler = process.create_crawler("agency")
             process.crawl(crawler, plan=plan, store=store).addBoth(finished, crawler)
         if state["running"] == 0:
             # Imported here: importing the reactor before Scrapy installs the asyncio one would install epoll.

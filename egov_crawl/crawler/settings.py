@@ -15,6 +15,8 @@ from egov_crawl.crawler.resolver import BLOCK_PRIVATE_SETTING, HOSTMAP_SETTING
 from egov_crawl.hostmap import HostMap
 
 BOT_NAME = "egov-crawl"
+# Scrapy finds the spider by name ("agency") here, so the crawler never imports the spiders package that builds on it.
+SPIDER_MODULES = ["egov_crawl.spiders"]
 
 # The product token robots.txt groups are matched against (RFC 9309 §2.2.1: "User-agent: egov-crawl").
 ROBOTSTXT_USER_AGENT = "egov-crawl"

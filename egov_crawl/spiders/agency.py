@@ -48,8 +48,8 @@ from egov_crawl.crawler.giveup import GaveUp
 from egov_crawl.crawler.items import DocumentCheckItem, PageItem
 from egov_crawl.crawler.middlewares import header, robots_fetched
 from egov_crawl.crawler.plan import AgencyPlan
+from egov_crawl.crawler.sitefacts import parse_security_txt, parse_sitemap, soft404_path, twin_host
 from egov_crawl.crawler.warc import POINTER_META, WarcRecorder
-from egov_crawl.spiders.sitefacts import parse_security_txt, parse_sitemap, soft404_path, twin_host
 
 logger = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov_crawl.spiders.sitefacts import parse_robots, parse_security_txt, parse_sitemap, twin_host
+from egov_crawl.crawler.sitefacts import parse_robots, parse_security_txt, parse_sitemap, twin_host
 
 
 def test_robots_groups_rules_sitemaps_and_crawl_delay() -> None:
