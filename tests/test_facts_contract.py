@@ -23,14 +23,21 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
+# The model the checks read (SiteFacts) also carries the country profile the agency is judged under and the
+# Thai fiscal year: two leaf modules that import nothing else of egov_crawl.
+MODEL_MAY_IMPORT = {"egov_crawl.thai", "egov_crawl.profiles"}
+
+
 def test_the_facts_contract_imports_only_the_standard_library_and_itself() -> None:
     modules = sorted(FACTS.glob("*.py"))
-    assert {p.stem for p in modules} >= {"kinds", "page", "site", "probe", "browser"}
+    assert {p.stem for p in modules} >= {"kinds", "page", "site", "probe", "browser", "model"}
     outside = {
         f"{path.name}: {name}"
         for path in modules
         for name in _imported_modules(path)
-        if not name.startswith("egov_crawl.facts") and name.split(".")[0] not in sys.stdlib_module_names
+        if not name.startswith("egov_crawl.facts")
+        and name.split(".")[0] not in sys.stdlib_module_names
+        and not (path.stem == "model" and name in MODEL_MAY_IMPORT)
     }
     assert not outside
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from egov_crawl.evaluation.labels import ItemLabel, SiteLabels
+from egov_crawl.facts.model import SiteFacts
 from egov_crawl.scoring.detections import DETECTIONS
-from egov_crawl.scoring.facts import SiteFacts
 from egov_crawl.scoring.lexicon import Match, fold
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from egov_crawl.errors import UserError
-from egov_crawl.scoring.facts import SiteFacts
+from egov_crawl.facts.model import SiteFacts
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.site_facts import load_sites

@@ -11,7 +11,7 @@ import weakref
 from collections.abc import Callable
 from typing import TypeVar, cast
 
-from egov_crawl.scoring.facts import SiteFacts
+from egov_crawl.facts.model import SiteFacts
 
 T = TypeVar("T")
 

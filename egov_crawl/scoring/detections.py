@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from egov_crawl.scoring.facts import PageFacts, SiteFacts
+from egov_crawl.facts.model import PageFacts, SiteFacts
 from egov_crawl.scoring.lexicon import Match, find, find_host, find_named
 
 APP_STORES = ("app-store", "google-play")

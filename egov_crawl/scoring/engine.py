@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from egov_crawl import __version__
 from egov_crawl.errors import UserError
+from egov_crawl.facts.model import SiteFacts
 from egov_crawl.profiles import DEFAULT_PROFILE
 from egov_crawl.scoring.aggregate import Aggregate, aggregate
-from egov_crawl.scoring.facts import SiteFacts
 from egov_crawl.scoring.methodology import Methodology, load_methodology, profile_warning
 from egov_crawl.scoring.model import Finding
 from egov_crawl.scoring.registry import CheckSpec, all_checks, run_check

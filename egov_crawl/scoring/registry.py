@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from egov_crawl.scoring.facts import SiteFacts, Source
+from egov_crawl.facts.model import SiteFacts, Source
 from egov_crawl.scoring.model import Finding
 
 log = logging.getLogger(__name__)

@@ -14,10 +14,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from egov_crawl.facts.page import PagePayload
-from egov_crawl.facts.site import SitePayload
-from egov_crawl.profiles import load_profile
-from egov_crawl.scoring.facts import (
+from egov_crawl.facts.model import (
     BrowserFactRow,
     CrawlFacts,
     DocumentFacts,
@@ -27,6 +24,9 @@ from egov_crawl.scoring.facts import (
     ProbeFactRow,
     SiteFacts,
 )
+from egov_crawl.facts.page import PagePayload
+from egov_crawl.facts.site import SitePayload
+from egov_crawl.profiles import load_profile
 from egov_crawl.store import repository
 from egov_crawl.store.models import BrowserFact, Document, Form, Link, Page, ProbeFact, SiteCrawl
 

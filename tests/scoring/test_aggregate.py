@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from egov_crawl.facts.model import Source
 from egov_crawl.scoring.aggregate import aggregate
-from egov_crawl.scoring.facts import Source
 from egov_crawl.scoring.methodology import Methodology
 from egov_crawl.scoring.model import Evidence, Finding, Outcome
 from egov_crawl.scoring.registry import CheckSpec, run_check

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from egov_crawl.facts.model import ProbeFactRow
 from egov_crawl.profiles import load_profile
-from egov_crawl.scoring.facts import ProbeFactRow
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
 from tests.fixtures.sitefacts import HOME, link, page, site

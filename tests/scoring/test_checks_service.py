@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov_crawl.scoring.facts import BrowserFactRow, FormFacts
+from egov_crawl.facts.model import BrowserFactRow, FormFacts
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
 from tests.fixtures.sitefacts import HOME, link, page, site

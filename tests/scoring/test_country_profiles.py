@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from egov_crawl import __version__
+from egov_crawl.facts.model import BrowserFactRow, LinkFacts, SiteFacts
 from egov_crawl.profiles import load_profile
 from egov_crawl.registry.dotgov import import_dotgov_file
-from egov_crawl.scoring.facts import BrowserFactRow, LinkFacts, SiteFacts
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
 from egov_crawl.store import repository

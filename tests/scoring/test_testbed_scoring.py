@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
+from egov_crawl.facts.model import Source
 from egov_crawl.scoring.engine import rescore
-from egov_crawl.scoring.facts import Source
 from egov_crawl.scoring.methodology import DEFAULT_METHODOLOGY
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from egov_crawl.facts.browser import PageFact
 from egov_crawl.facts.kinds import BrowserKind
+from egov_crawl.facts.model import BrowserFactRow, SiteFacts, Source
 from egov_crawl.scoring.checks.common import content_unobserved
-from egov_crawl.scoring.facts import BrowserFactRow, SiteFacts, Source
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
 

@@ -12,9 +12,9 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from egov_crawl.facts.kinds import ProbeKind
+from egov_crawl.facts.model import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.derived import derived
 from egov_crawl.scoring.detections import main_language
-from egov_crawl.scoring.facts import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.lexicon import Match, find, find_host, find_in_text, find_named, load_lexicon
 
 __all__ = [

@@ -11,6 +11,7 @@ import re
 from urllib.parse import urlsplit
 
 from egov_crawl.facts.kinds import BrowserKind, ProbeKind
+from egov_crawl.facts.model import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.checks.common import (
     absent,
     content_unobserved,
@@ -23,7 +24,6 @@ from egov_crawl.scoring.checks.common import (
     page_of,
     profile_platform_link,
 )
-from egov_crawl.scoring.facts import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.lexicon import find_in_text
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check

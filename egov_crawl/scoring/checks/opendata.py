@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from egov_crawl.facts.model import LinkFacts, SiteFacts
 from egov_crawl.scoring.checks.common import absent, content_unobserved, find, match_evidence, page_of
-from egov_crawl.scoring.facts import LinkFacts, SiteFacts
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
 

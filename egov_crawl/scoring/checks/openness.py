@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from egov_crawl.facts.model import PageFacts, SiteFacts
 from egov_crawl.scoring.checks.common import (
     Match,
     absent,
@@ -19,7 +20,6 @@ from egov_crawl.scoring.checks.common import (
     page_of,
     presence,
 )
-from egov_crawl.scoring.facts import PageFacts, SiteFacts
 from egov_crawl.scoring.lexicon import find_in_text
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check

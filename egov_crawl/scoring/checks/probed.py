@@ -10,8 +10,8 @@ from typing import TypedDict, TypeVar
 from urllib.parse import urlsplit
 
 from egov_crawl.facts.kinds import BrowserKind, ProbeKind
+from egov_crawl.facts.model import ProbeFactRow, SiteFacts, Source
 from egov_crawl.facts.probe import DnsFact, HttpFact
-from egov_crawl.scoring.facts import ProbeFactRow, SiteFacts, Source
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from egov_crawl import thai
 from egov_crawl.facts.browser import JourneyFact
 from egov_crawl.facts.kinds import BrowserKind
+from egov_crawl.facts.model import SiteFacts, Source
 from egov_crawl.scoring.checks.common import (
     absent,
     content_unobserved,
@@ -18,7 +19,6 @@ from egov_crawl.scoring.checks.common import (
     page_of,
 )
 from egov_crawl.scoring.detections import main_language, other_language, other_language_pages, page_language
-from egov_crawl.scoring.facts import SiteFacts, Source
 from egov_crawl.scoring.lexicon import find_host, find_in_text, fold, load_lexicon
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check

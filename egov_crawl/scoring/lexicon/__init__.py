@@ -22,8 +22,8 @@ from urllib.parse import unquote
 import yaml
 
 from egov_crawl import thai
+from egov_crawl.facts.model import LinkFacts, PageFacts, SiteFacts
 from egov_crawl.scoring.derived import derived
-from egov_crawl.scoring.facts import LinkFacts, PageFacts, SiteFacts
 from egov_crawl.scoring.lexicon.context import is_article_facts, is_article_path
 from egov_crawl.scoring.lexicon.words import Term, occurrence
 

@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any, Generic, Literal, NamedTuple, TypeVar, overload
 from urllib.parse import SplitResult, urlsplit
 
-from egov_crawl import thai
 from egov_crawl.facts.browser import (
     AxeFact,
     BrowserPayload,
@@ -41,6 +40,7 @@ from egov_crawl.facts.probe import (
 )
 from egov_crawl.facts.site import SitePayload
 from egov_crawl.profiles import Profile, load_profile
+from egov_crawl.thai import fiscal_year_be
 
 __all__ = [
     "BrowserFactRow",
@@ -224,7 +224,7 @@ class SiteFacts:
 
     @property
     def fiscal_year_be(self) -> int:
-        return thai.fiscal_year_be(self.as_of)
+        return fiscal_year_be(self.as_of)
 
     # --- crawl ----------------------------------------------------------------------------------------------
     @property
