@@ -164,16 +164,16 @@ def _mount_optional_apps() -> None:
     from egov_crawl.browser.command import browse_command
 
     app.command("browse", help="Open agencies' pages in Chromium: axe, vitals, forms, journeys.")(browse_command)
-    from egov_crawl.scoring.commands import mount as mount_scoring
+    from egov_crawl.scoring.command import mount as mount_scoring
 
-    mount_scoring(app)  # score, rank, explain, rescore, history, checks
+    mount_scoring(app)  # rescore, checks
     from egov_crawl.evaluation.command import eval_command
 
     app.command("eval", help="Precision and recall of the detections against labels read off real pages.")(eval_command)
-    from egov_crawl.report.commands import mount as mount_report
+    from egov_crawl.report.command import mount as mount_report
 
-    mount_report(app)  # report, summary
-    from egov_crawl.testbed.cli import app as testbed_app
+    mount_report(app)  # report, summary, score, rank, explain, history
+    from egov_crawl.testbed.command import app as testbed_app
 
     app.add_typer(testbed_app, name="testbed", help="The sample government web: serve it, print its manifest.")
     from egov_crawl.distributed.command import mount as mount_distributed

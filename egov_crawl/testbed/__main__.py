@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov_crawl.testbed.cli import app
+from egov_crawl.testbed.command import app
 
 if __name__ == "__main__":
     app(prog_name="python -m egov_crawl.testbed")

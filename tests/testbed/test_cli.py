@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from egov_crawl.testbed.cli import app
 from egov_crawl.testbed.client import MappedClient
+from egov_crawl.testbed.command import app
 from egov_crawl.testbed.process import TestbedHandle
 from egov_crawl.testbed.runtime import start_testbed
 

@@ -1,7 +1,9 @@
-"""The analyst's commands: ``score``, ``rank``, ``explain``, ``rescore``, ``history`` and ``checks list|show``.
+"""The commands that read stored scores: ``report`` (static HTML), ``summary`` (the national view in the
+terminal), ``score``, ``rank``, ``explain`` and ``history``.
 
-Thin: each parses its options, calls one library function (``scoring.engine`` or ``report.views``) and renders
-with the columns declared in ``report.export``. Mounted by ``egov_crawl.cli._mount_optional_apps``.
+Thin: each parses its options, calls one library function (``report.views``, ``report.html``,
+``report.national`` or, for ``score``, ``scoring.engine``) and renders with the columns declared in
+``report.export``. Mounted by ``egov_crawl.cli._mount_optional_apps``.
 """
 
 from __future__ import annotations
@@ -9,38 +11,141 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
 from egov_crawl import config
-from egov_crawl.cli_options import DbOption, FormatOption, OutOption, RunOption
-from egov_crawl.errors import unknown_value
-from egov_crawl.output import Column, Format, check_output, render, strip_controls, terminal_safe
+from egov_crawl.cli_options import AsOfOption, DbOption, FormatOption, MethodologyOption, OutOption, RunOption
+from egov_crawl.errors import UserError, unknown_value
+from egov_crawl.output import Column, Format, render, strip_controls, terminal_safe
 from egov_crawl.report import views
 from egov_crawl.report.export import HISTORY_COLUMNS, RANK_COLUMNS, SCORE_COLUMNS, export, export_format
-from egov_crawl.scoring.registry import CheckSpec
-
-if TYPE_CHECKING:
-    from egov_crawl.scoring.engine import AgencyScore
+from egov_crawl.report.national import NationalSummary, Obstacle, national_summary
+from egov_crawl.scoring.command import warn_of_profiles
 
 console = Console()
 err = Console(stderr=True)
 
-MethodologyOption = Annotated[
-    str | None,
-    typer.Option("--methodology", "-m", help="Methodology file, or a bundled name (default, ita-oit)"),
+NationalOption = Annotated[
+    bool, typer.Option("--all", help="The national report: index.html and a page per scored agency of the run")
 ]
-AsOfOption = Annotated[
-    datetime | None,
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge freshness against this date (default: the run's)"),
+OutDirOption = Annotated[Path, typer.Option("--output", "-o", help="Folder to write the report into")]
+EvidenceOption = Annotated[
+    Path | None,
+    typer.Option("--evidence", help="Screenshots folder of the runs [default: evidence/ next to a SQLite store]"),
 ]
+MethodologyIdOption = Annotated[
+    str, typer.Option("--methodology", "-m", help="Methodology id the scores were computed with")
+]
+
+
+def report_command(
+    agency: Annotated[str | None, typer.Argument(help="Agency id (or --all for the national report)")] = None,
+    all_agencies: NationalOption = False,
+    output: OutDirOption = Path("report"),
+    run: RunOption = None,
+    db: DbOption = None,
+    evidence: EvidenceOption = None,
+    methodology: MethodologyIdOption = "default",
+) -> None:
+    """Write a static HTML report: one agency's score card, or with --all the national report (index.html)."""
+    from egov_crawl.report.html import write_agency_report, write_national_report
+
+    if bool(agency) == all_agencies:
+        raise UserError("give one agency id, or --all for the national report")
+    url = config.db_url(db)
+    if agency:
+        path = write_agency_report(url, agency, output, run_id=run, evidence_dir=evidence, methodology_id=methodology)
+    else:
+        path = write_national_report(url, output, run_id=run, evidence_dir=evidence, methodology_id=methodology)
+    console.print(f"report written: {path}")
+
+
+class SummaryFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+OBSTACLE_COLUMNS: list[Column[Obstacle]] = [
+    Column("indicator", lambda o: o.check_id),
+    Column("title", lambda o: o.title),
+    Column("pillar", lambda o: o.pillar),
+    Column("FAIL", lambda o: o.fail, justify="right"),
+    Column("PARTIAL", lambda o: o.partial, justify="right"),
+    Column("observed", lambda o: o.observed, justify="right"),
+    Column("failing", lambda o: f"{100 * o.fail_share:.0f}%", justify="right"),
+]
+
+
+def _pairs(first: str, second: str) -> list[Column[tuple[str, Any]]]:
+    """Columns for (name, value) pairs: bands, pillar means, failure classes."""
+    return [Column(first, lambda kv: kv[0]), Column(second, lambda kv: kv[1], justify="right")]
+
+
+def summary_as_dict(summary: NationalSummary) -> dict[str, Any]:
+    return {
+        "run": summary.run.__dict__,
+        "methodology": summary.methodology.__dict__,
+        "agencies": summary.agencies,
+        "overall_mean": summary.overall_mean,
+        "bands": summary.bands,
+        "pillar_means": summary.pillar_means,
+        "top_obstacles": [
+            {**o.__dict__, "observed": o.observed, "fail_share": o.fail_share} for o in summary.obstacles
+        ],
+        "failures": summary.failures,
+        "warnings": summary.warnings,
+    }
+
+
+def _print_summary(summary: NationalSummary) -> None:
+    run, m = summary.run, summary.methodology
+    console.print(
+        f"[bold]run {run.id}[/] ({terminal_safe(run.kind)}, {terminal_safe(run.status)}) started "
+        f"{run.started_at:%Y-%m-%d %H:%M} UTC · code {terminal_safe(run.code_version)} · "
+        f"methodology {terminal_safe(m.id)} {terminal_safe(m.version)} ({m.hash[:12]})",
+        highlight=False,
+    )
+    mean = "–" if summary.overall_mean is None else f"{summary.overall_mean:.1f}"
+    console.print(f"[bold]{summary.agencies}[/] agencies scored · mean overall {mean}", highlight=False)
+    for warning in summary.warnings:
+        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
+
+    render(list(summary.bands.items()), _pairs("band", "agencies"), Format.TABLE, title="Bands")
+    means = [(summary.pillar_titles[p], "–" if v is None else f"{v:.1f}") for p, v in summary.pillar_means.items()]
+    render(means, _pairs("pillar", "mean"), Format.TABLE, title="Pillar means")
+    render(summary.obstacles, OBSTACLE_COLUMNS, Format.TABLE, title="Top obstacles: the indicators most agencies fail")
+    failures = [(f"{source}: {cls}", n) for source, classes in summary.failures.items() for cls, n in classes.items()]
+    if failures:
+        render(failures, _pairs("failure class", "count"), Format.TABLE, title="Failures by class")
+    else:
+        console.print("no collection failures in this run")
+
+
+def summary_command(
+    run: RunOption = None,
+    db: DbOption = None,
+    methodology: MethodologyIdOption = "default",
+    top: Annotated[int, typer.Option("--top", min=1, help="How many obstacles to list")] = 10,
+    fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Output format")] = SummaryFormat.TABLE,
+) -> None:
+    """The national view of a run: agencies scored, bands, pillar means, top obstacles, failures by class."""
+    summary = national_summary(config.db_url(db), run_id=run, methodology_id=methodology, top=top)
+    if fmt is SummaryFormat.JSON:
+        sys.stdout.write(json.dumps(summary_as_dict(summary), ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    _print_summary(summary)
+
+
 ExcelOption = Annotated[
     bool, typer.Option("--excel", help="CSV with a byte-order mark, so Excel reads Thai text (implies --format csv)")
 ]
+
+
 # Unset means a table, or CSV with --excel: a default of "table" could not be told from an explicit one.
 ExportFormatOption = Annotated[
     Format | None, typer.Option("--format", "-f", help="Output format [default: table; csv with --excel]")
@@ -55,16 +160,6 @@ def _methodology_id(methodology: str | None) -> str:
     from egov_crawl.scoring.methodology import load_methodology
 
     return load_methodology(methodology).id
-
-
-def _warn_of_profiles(methodology: str | None, scores: list[AgencyScore]) -> None:
-    """On stderr: agencies scored under a methodology not valid for their country profile."""
-    from egov_crawl.scoring.engine import profile_warning_of
-    from egov_crawl.scoring.methodology import load_methodology
-
-    warning = profile_warning_of(load_methodology(methodology), scores)
-    if warning:
-        err.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
 
 
 def _no_facts_line(url: str, run_id: int, agency: str) -> str:
@@ -103,20 +198,16 @@ def score_command(
     with session_factory(open_store(url))() as session:
         run_id = run if run is not None else repository.newest_run_id(session)
     if run_id is None:
-        from egov_crawl.errors import UserError
-
         raise UserError("the store has no run to score; crawl first (`egov-crawl crawl …`)")
     day = as_of.date() if as_of else None
     scores = score_run(url, run_id, methodology=methodology, agency_ids=[agency] if agency else None, as_of=day)
-    _warn_of_profiles(methodology, scores)
+    warn_of_profiles(methodology, scores)
     if agency is None:
         err.print(f"scored {len(scores)} agencies of run {run_id}")
         rows = views.rank(url, run_id=run_id, methodology_id=_methodology_id(methodology))
         export(rows, RANK_COLUMNS, fmt, output, excel=excel, title=f"run {run_id}")
         return
     if not scores:
-        from egov_crawl.errors import UserError
-
         raise UserError(_no_facts_line(url, run_id, agency))
     card = views.score_card(url, agency, run_id=run_id, methodology_id=scores[0].methodology_id)
     export(card.lines, SCORE_COLUMNS, fmt, output, excel=excel, title=f"{agency} · run {run_id} · {card.methodology}")
@@ -181,46 +272,6 @@ def explain_command(
     console.print(found.doc, markup=False)
 
 
-def rescore_command(
-    methodology: MethodologyOption = None,
-    run: RunOption = None,
-    all_runs: Annotated[bool, typer.Option("--all-runs", help="Every run in the store")] = False,
-    db: DbOption = None,
-    fmt: FormatOption = Format.TABLE,
-    output: OutOption = None,
-    as_of: AsOfOption = None,
-    workers: Annotated[
-        int | None, typer.Option("--workers", min=1, help="Scoring processes (default: one per core, at most 2)")
-    ] = None,
-) -> None:
-    """Recompute findings and scores from stored facts (no network): after a methodology or check change."""
-    from egov_crawl.scoring.engine import rescore
-
-    check_output(output, fmt)  # before the scoring, which can take minutes
-
-    day = as_of.date() if as_of else None
-    url = config.db_url(db)
-    scores = rescore(
-        url,
-        methodology_path=methodology,
-        run_id=run,
-        all_runs=all_runs,
-        as_of=day,
-        workers=workers,
-        keep_findings=False,
-    )
-    _warn_of_profiles(methodology, scores)
-    columns: list[Column[AgencyScore]] = [
-        Column("run", lambda s: s.run_id, justify="right"),
-        Column("agency", lambda s: s.agency_id),
-        Column("overall", lambda s: s.overall, justify="right"),
-        Column("coverage", lambda s: round(s.coverage, 3), justify="right"),
-        Column("band", lambda s: s.band),
-        Column("methodology", lambda s: f"{s.methodology_id} {s.methodology_version}"),
-    ]
-    render(scores, columns, fmt, output, title=f"rescored {len(scores)} agency runs")
-
-
 def history_command(
     agency: Annotated[str, typer.Argument(help="Agency id")],
     methodology: MethodologyOption = None,
@@ -235,52 +286,14 @@ def history_command(
     export(rows, HISTORY_COLUMNS, fmt, output, excel=excel, title=f"{agency}: {len(rows)} runs")
 
 
-checks_app = typer.Typer(help="The checks: list them, show what one does.", no_args_is_help=True)
-
-CHECK_COLUMNS: list[Column[CheckSpec]] = [
-    Column("id", lambda c: c.id),
-    Column("slug", lambda c: c.slug),
-    Column("title", lambda c: c.title),
-    Column("pillar", lambda c: c.pillar),
-    Column("mode", lambda c: c.mode),
-    Column("needs", lambda c: sorted(s.value for s in c.needs)),
-    Column("needs_review", lambda c: c.needs_review),
-    Column("version", lambda c: c.version),
-]
-
-
-@checks_app.command("list")
-def checks_list(fmt: FormatOption = Format.TABLE, output: OutOption = None) -> None:
-    """Every check, in catalog order."""
-    from egov_crawl.scoring.registry import all_checks
-
-    checks = list(all_checks().values())
-    render(checks, CHECK_COLUMNS, fmt, output, title=f"{len(checks)} checks")
-
-
-@checks_app.command("show")
-def checks_show(check_id: Annotated[str, typer.Argument(help="Check id, e.g. OPN-12")]) -> None:
-    """What a check does, why, its evidence and outcomes, and how the default methodology weighs it."""
-    from egov_crawl.scoring.methodology import load_methodology
-    from egov_crawl.scoring.registry import get_check
-
-    spec = get_check(check_id)
-    default = load_methodology()
-    rule = default.rules.get(spec.id)
-    console.print(f"[bold]{spec.id}[/bold] {spec.title}  ({spec.slug}, {spec.pillar}, mode {spec.mode})")
-    if rule:
-        pillar, sub = default.placement[spec.id]
-        console.print(
-            f"default methodology: {pillar}/{sub}, tier {rule.tier}" + (f", gate {rule.gate}" if rule.gate else "")
-        )
-    console.print(spec.doc, markup=False)
-
-
 def mount(app: typer.Typer) -> None:
-    """Register the commands on the main app (called by ``egov_crawl.cli._mount_optional_apps``)."""
+    app.command("report", help="Write static HTML reports: an agency's score card, or --all the national report.")(
+        report_command
+    )
+    app.command("summary", help="The national view of a run in the terminal: bands, obstacles, failures.")(
+        summary_command
+    )
     app.command("score")(score_command)
     app.command("rank")(rank_command)
     app.command("explain")(explain_command)
-    app.command("rescore")(rescore_command)
     app.command("history")(history_command)
-    app.add_typer(checks_app, name="checks")
