@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from egov_crawl import failures
 from egov_crawl.hostmap import HostMap, Target
 from egov_crawl.probes import facts
 from egov_crawl.probes.net import Fetcher, ProbeConfig
+from tests.fixtures.http_server import serving
 
 SITE = "www.redirects.test"
 TARGETS = {
@@ -52,11 +52,8 @@ class _Redirects(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def port() -> Iterator[int]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Redirects)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Redirects) as port:
+        yield port
 
 
 def test_redirects_to_numeric_and_malformed_hosts_get_shared_classes(port: int) -> None:

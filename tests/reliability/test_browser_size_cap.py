@@ -17,7 +17,7 @@ import itertools
 import os
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 
 import pytest
@@ -32,6 +32,7 @@ from egov_crawl.registry.models import Agency, EService, JourneyStep, Names, Reg
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.testbed.hostile import gzip_bomb_body
+from tests.fixtures.http_server import serving
 from tests.fixtures.requirements import require_chromium
 
 pytestmark = pytest.mark.browser
@@ -94,12 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Handler) as port:
+        yield port
 
 
 def _registry() -> Registry:

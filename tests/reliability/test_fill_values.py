@@ -8,9 +8,8 @@ stored entries say that a value was configured, which is all anything that reads
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from egov_crawl.registry.models import Agency, EService, JourneyStep, Names, Reg
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Agency as AgencyRow
+from tests.fixtures.http_server import serving
 
 SITE = "www.fill.test"
 SECRET = "3-1009-99999-12-7"  # a made-up citizen ID a journey types into a form
@@ -44,11 +44,8 @@ class _Site(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def port() -> Iterator[int]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Site) as port:
+        yield port
 
 
 def test_fill_values_reach_neither_the_store_nor_the_job_file(

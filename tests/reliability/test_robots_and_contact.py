@@ -15,9 +15,8 @@ Every request of both collectors carries exactly the crawler's User-Agent with t
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, ClassVar
 
 import pytest
@@ -31,6 +30,7 @@ from egov_crawl.probes.runner import probe
 from egov_crawl.registry.models import Agency, EService, JourneyStep, Names, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
+from tests.fixtures.http_server import serving
 from tests.fixtures.requirements import require_chromium
 
 pytestmark = pytest.mark.browser
@@ -72,12 +72,8 @@ class _Site(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Site) as port:
+        yield port
 
 
 def _registry() -> Registry:
