@@ -49,10 +49,6 @@ def thai_digits_to_ascii(text: str) -> str:
     return text.translate(_THAI_DIGITS)
 
 
-def is_thai_char(char: str) -> bool:
-    return THAI_BLOCK[0] <= ord(char) <= THAI_BLOCK[1]
-
-
 def thai_share(text: str) -> float | None:
     """Share of letters that are Thai script (0..1), None when the text has no letters at all.
 

@@ -7,7 +7,6 @@ to stay quiet otherwise; the crawl process never draws anything itself.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from typing import Any, TextIO
 
@@ -43,7 +42,3 @@ def progress(agency_id: str, pages: int, budget: int, *, force: bool = False) ->
         return
     _last_progress[agency_id] = now
     emit("progress", agency=agency_id, pages=pages, budget=budget)
-
-
-def default_stream() -> TextIO:
-    return sys.stdout

@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -296,7 +295,3 @@ def base_domain(host: str) -> str:
 
 def origin(scheme: str, host: str) -> str:
     return f"{scheme}://{host}/"
-
-
-def summarise_exception(exc: BaseException) -> dict[str, Any]:
-    return {"error": type(exc).__name__, "message": str(exc)[:200]}

@@ -30,10 +30,6 @@ def sync_agencies(session: Session, agencies: Iterable[RegistryAgency]) -> int:
     return count
 
 
-def count_agencies(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Agency)) or 0
-
-
 def latest_runs(session: Session, limit: int = 10) -> list[Run]:
     return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
 
@@ -69,16 +65,6 @@ def open_site_crawl(
 
 def site_crawls_for_run(session: Session, run_id: int) -> list[SiteCrawl]:
     return list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(SiteCrawl.agency_id)))
-
-
-def latest_unfinished_crawl_run(session: Session) -> int | None:
-    """The newest run with a site crawl still marked running or interrupted (what ``crawl --resume`` continues)."""
-    return session.scalar(
-        select(SiteCrawl.run_id)
-        .where(SiteCrawl.status.in_(("running", "interrupted")))
-        .order_by(SiteCrawl.run_id.desc())
-        .limit(1)
-    )
 
 
 def _insert_ignoring_conflicts(session: Session, model: type[Any]) -> Any:

@@ -270,11 +270,6 @@ def _consent(site: Site) -> str:
     return f"{banner}<script>{_CONSENT_JS}</script>" if banner else ""
 
 
-def page_body_html(site: Site, page: Page) -> str:
-    """What the JavaScript-only site fetches and inserts: the body a static site would have served."""
-    return _body(site, page)
-
-
 def page_html(site: Site, page: Page) -> bytes:
     if site.quality.js_only:
         body = (

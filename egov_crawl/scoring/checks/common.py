@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import date
 from urllib.parse import urlsplit
 
-from egov_crawl.facts.kinds import ProbeKind
 from egov_crawl.facts.model import PageFacts, SiteFacts, Source
 from egov_crawl.scoring.derived import derived
 from egov_crawl.scoring.detections import main_language
@@ -158,10 +157,6 @@ def page_of(site: SiteFacts, match: Match | None) -> PageFacts | None:
     return site.page(match.url) if match else None
 
 
-def platform_link(site: SiteFacts, key: str) -> Match | None:
-    return find_host(site, key)
-
-
 def profile_platform_link(site: SiteFacts, indicator: str) -> Evidence | None:
     """The first sign that the agency uses a national platform its country profile declares for ``indicator``
     (Login.gov for SRV-07 in the United States): a link to the platform's host, a page loading one of its
@@ -189,11 +184,6 @@ def profile_platform_link(site: SiteFacts, indicator: str) -> Evidence | None:
             if term:
                 return Evidence(f"page text names {platform.name} ('{term}')", url, {**data, "field": "text"})
     return None
-
-
-def needs_probe(site: SiteFacts, kind: ProbeKind) -> str | None:
-    """Why a probe-based check cannot judge: the probe did not record ``kind`` facts for this agency."""
-    return None if site.probe(kind) else f"no '{kind}' probe facts for this agency in run {site.run_id}"
 
 
 _OBSERVATION = (
