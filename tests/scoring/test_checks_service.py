@@ -64,3 +64,23 @@ def test_eservices_scored_by_the_browser_journeys_when_they_ran() -> None:
         for n, ok in (("a", True), ("b", False))
     )
     assert run("SRV-06", site(page(HOME, "x"), browser=journeys)) == (Outcome.PARTIAL, 0.5)
+
+
+def test_eservices_closed_by_robots_txt_are_not_observed_rather_than_missing() -> None:
+    """The browser obeys robots.txt: a journey it did not take observed nothing, and the crawl (which obeys the
+    same rules) could not see the e-service pages either, so "no e-service" would be a false FAIL."""
+    blocked = BrowserFactRow(
+        f"{HOME}eservice/a/",
+        "journey",
+        {"eservice_id": "a", "not_requested": "robots_disallowed"},
+        "blocked_by_robots",
+        None,
+    )
+    finding = run_check(
+        all_checks()["SRV-06"], site(page(HOME, "x"), page(f"{HOME}about/", "About"), browser=(blocked,))
+    )
+    assert finding.outcome is Outcome.NOT_OBSERVED
+    assert "robots.txt" in finding.evidence[0].summary
+    assert finding.evidence[0].url == f"{HOME}eservice/a/"
+    # Without the blocked journey the same crawl is evidence of absence.
+    assert run("SRV-06", site(page(HOME, "x"), page(f"{HOME}about/", "About"))) == (Outcome.FAIL, 0.0)

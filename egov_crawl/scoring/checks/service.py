@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from egov_crawl import thai
+from egov_crawl import failures, thai
 from egov_crawl.facts.browser import JourneyFact
 from egov_crawl.facts.kinds import BrowserKind
 from egov_crawl.facts.model import SiteFacts, Source
@@ -268,7 +268,8 @@ def transactional_eservices(site: SiteFacts) -> Finding:
     without them, the e-service pages with a form found by the crawler (started, not completed).
     Outcomes: the share of the e-services offered that a journey completed (PASS all, PARTIAL some, FAIL none);
     without journeys, PASS when at least one e-service can be started online, FAIL when a complete crawl found
-    none; NOT_OBSERVED when neither could tell.
+    none; NOT_OBSERVED when neither could tell, or when robots.txt closed the e-services to the browser (the
+    crawl obeys the same file, so it could not have seen them either).
     """
     # A journey whose first page did not load (net::ERR_…, e.g. a certificate the browser rightly refused)
     # observed nothing about the e-service itself.
@@ -289,6 +290,9 @@ def transactional_eservices(site: SiteFacts) -> Finding:
     starts = _eservice_starts(site)
     if starts:
         return Finding.passed(Evidence(f"{len(starts)} e-services can be started online", starts[0], {"urls": starts}))
+    closed = [b for b in site.browser_of(BrowserKind.JOURNEY) if b.error_class == failures.BLOCKED_BY_ROBOTS]
+    if closed:
+        return Finding.not_observed(f"robots.txt closes {len(closed)} e-service(s) to crawlers", closed[0].url)
     return absent(site, "no e-service with an online form")
 
 
