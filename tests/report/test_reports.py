@@ -227,8 +227,10 @@ def test_report_refuses_bad_requests_in_one_line(reported: dict[str, Any], tmp_p
         neither.returncode == 1
         and neither.stderr.strip() == "error: give one agency id, or --all for the national report"
     )
+    # An unknown agency is a bad value, as in score, explain and history: exit 2 and the agencies the store has.
     unknown = egov("report", "nosuch", "-o", str(tmp_path / "r"))
-    assert unknown.returncode == 1 and len(unknown.stderr.strip().splitlines()) == 1 and "nosuch" in unknown.stderr
+    assert unknown.returncode == 2
+    assert unknown.stderr.strip().splitlines() == ["error: unknown agency 'nosuch'; known: cgd, oae, revenue"]
 
 
 def test_only_files_inside_the_evidence_dir_are_copied(tmp_path: Path) -> None:
