@@ -3,8 +3,7 @@
 The browser checks (render facts, axe, vitals, forms) all start here, so the launch is the same everywhere:
 headless, no background traffic, host names resolved only through the ``HostMap`` (``--host-resolver-rules``),
 and a private HOME so that a local CA is trusted through its own NSS database and nothing is written to the
-user's real profile. The flags and their reasons are measured in /work/shared/design/STACK-NOTES.md
-("Playwright + Debian Chromium").
+user's real profile. Each flag below says why it is there; they were measured with Debian's Chromium.
 
 Chromium names a failed navigation with a ``net::ERR_*`` code in Playwright's error message
 (``ERR_CERT_AUTHORITY_INVALID``, ``ERR_NAME_NOT_RESOLVED``, ``ERR_CONNECTION_REFUSED``): callers record that
@@ -42,7 +41,7 @@ PATH_CANDIDATES: tuple[tuple[str, str], ...] = (
     ("google-chrome-stable", "chrome"),
 )
 
-# Headless flags measured with Debian Chromium 156 (STACK-NOTES). Deliberately no ``--disable-features=``:
+# Headless flags measured with Debian Chromium 156. Deliberately no ``--disable-features=``:
 # it would replace Playwright's own list and re-enable HTTPS-Upgrades (http:// URLs then tried as https://).
 HEADLESS_FLAGS: tuple[str, ...] = (
     "--no-sandbox",  # the sandbox needs user namespaces, often unavailable in containers and CI

@@ -6,7 +6,7 @@ terminal ``summary`` and the national HTML report are built from :func:`national
 "Top obstacles" answers the question a national e-government survey asks under "problems and obstacles": which
 indicators do most agencies fail? Indicators are ordered by the number of agencies with FAIL, then PARTIAL, then
 id; the share is of the agencies where the indicator was observed (PASS, PARTIAL or FAIL), so an indicator that
-could not be measured is not counted as a failure (catalog §8.7: NOT_OBSERVED lowers coverage, not the score).
+could not be measured is not counted as a failure (NOT_OBSERVED lowers coverage, not the score).
 Outcomes are the ones the methodology counts (the stored score's indicators): an indicator that does not apply
 to an agency's cohort is NOT_APPLICABLE for it, never one of its failures, whatever the check found.
 """
