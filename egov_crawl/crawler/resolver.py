@@ -3,7 +3,7 @@
 Scrapy asks the reactor's ``nameResolver`` for every connection. Installed through ``TWISTED_DNS_RESOLVER`` (in
 the settings given to the CrawlerProcess: a resolver is per *process*, ``custom_settings`` cannot install it),
 this resolver answers ``host:port`` from the host map, so the URL, the ``Host`` header and the TLS SNI keep the
-real name while the TCP connection goes to a loopback port (STACK-NOTES, "Scrapy 2.19 — gotchas").
+real name while the TCP connection goes to a loopback port.
 
 * With a strict host map, an unknown name fails at once (Twisted turns "no address" into ``DNSLookupError``):
   a typo in a test can never become a real DNS lookup.

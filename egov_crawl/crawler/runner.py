@@ -1,6 +1,6 @@
 """Run one crawl: many agencies, one Scrapy ``CrawlerProcess``, in a child process.
 
-A Twisted reactor cannot be restarted in one process (STACK-NOTES), so the caller — the CLI, a test, the
+A Twisted reactor cannot be restarted in one process, so the caller — the CLI, a test, the
 nightly job — never runs Scrapy itself: ``crawl()`` writes a JSON job file, starts ``python -m
 egov_crawl.crawler JOB``, relays its progress events (JSON lines on the child's stdout) and returns a summary
 read back from the store. ``run_job()`` is what the child runs.

@@ -89,7 +89,7 @@ RETRY_TIMES = 1
 HTTPERROR_ALLOW_ALL = True
 
 # Default: False. Check certificates like a browser; SSL_CERT_FILE (environment) names the CA bundle, which
-# for the testbed is its CA concatenated with the system roots (STACK-NOTES).
+# for the testbed is its CA concatenated with the system roots.
 DOWNLOAD_VERIFY_CERTIFICATES = True
 
 # Default: True (2.19 starts an HTTP control server). A survey crawler exposes no control port.
@@ -100,7 +100,7 @@ TELNETCONSOLE_ENABLED = False
 # Default: "scrapy.resolver.CachingThreadedResolver". Host-map aware; falls back to Scrapy's resolver and
 # refuses non-public answers. Installed per process (it must be in the CrawlerProcess settings).
 TWISTED_DNS_RESOLVER = "egov_crawl.crawler.resolver.HostMapResolver"
-# Default: the same; stated because the resolver and the runner rely on it (STACK-NOTES: epoll was slower).
+# Default: the same; stated because the resolver and the runner rely on it (epoll was slower).
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 # Default: 100. Scrapy 2.19 starts this many asyncio tasks for *every* callback's output; the pipeline is

@@ -1,4 +1,4 @@
-"""Indicator → sub-index → pillar → overall, exactly as catalog §8.3 writes it.
+"""Indicator → sub-index → pillar → overall, exactly as writes it.
 
     A_k = applicable indicators of sub-index k; O_k = the observed ones among them
     S_k = 100 · Σ_O w·s / Σ_O w          C_k = Σ_O w / Σ_A w
@@ -88,7 +88,7 @@ def _round(value: float | None) -> float | None:
 
 
 def effective(rule: IndicatorRule, finding: Finding | None, cohort: str, findings: dict[str, Finding]) -> Scored:
-    """The methodology's view of one indicator: applicability first, then the gate (catalog §8.4)."""
+    """The methodology's view of one indicator: applicability first, then the gate."""
     weight = float(rule.tier)
     if rule.applies_to is not None and cohort not in rule.applies_to:
         return Scored(rule.id, Outcome.NOT_APPLICABLE, None, weight, f"applies to {', '.join(rule.applies_to)}")

@@ -31,7 +31,7 @@ the indicator catalog (`indicator-catalog.md`, §7 indicators, §8 scoring recip
 3. **Methodology** — policy as data: tier weights (3/2/1), sub-indices, pillars, cohort applicability, gates
    (an indicator scores 0 when its gate FAILs, catalog §8.4), the coverage threshold and the bands. Its SHA-256
    is stored with every score.
-4. **Aggregation** (catalog §8.3) — sub-index S_k = 100 · Σ w·s / Σ w over *observed* applicable indicators;
+4. **Aggregation** — sub-index S_k = 100 · Σ w·s / Σ w over *observed* applicable indicators;
    coverage C_k = observed weight / applicable weight; bounds S_lo = 100 · Σ w·s / Σ applicable w and
    S_hi = S_lo + 100 · (1 − C_k). A pillar averages its sub-indices with C_k ≥ the threshold, and is
    "insufficient evidence" when those carry less than the required share of its weight. The overall score is

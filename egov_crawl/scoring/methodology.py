@@ -1,4 +1,4 @@
-"""Methodology files: policy as data (catalog §8.9). Which checks count, their tier weight, sub-index and pillar,
+"""Methodology files: policy as data. Which checks count, their tier weight, sub-index and pillar,
 cohort applicability, gates, the coverage threshold and the bands — versioned, and hashed so every score names
 the exact file it was computed with. Checks hold detection; this holds judgement.
 """
@@ -43,8 +43,8 @@ def _some_positive(items: tuple[Any, ...], what: str) -> tuple[Any, ...]:
 class IndicatorRule(_Strict):
     id: str
     tier: int = Field(default=1, ge=1, le=4)  # catalog §7: 3 law/core, 2 standard, 1 good practice
-    applies_to: tuple[str, ...] | None = None  # cohorts; None = every cohort (catalog §8.7 NOT_APPLICABLE)
-    gate: str | None = None  # an indicator id: this one scores 0 when that one FAILs (catalog §8.4 chaining)
+    applies_to: tuple[str, ...] | None = None  # cohorts; None = every cohort (NOT_APPLICABLE)
+    gate: str | None = None  # an indicator id: this one scores 0 when that one FAILs (chaining)
 
     @field_validator("applies_to")
     @classmethod

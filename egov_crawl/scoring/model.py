@@ -1,7 +1,7 @@
 """What a check concludes: an outcome, a score in 0..1 and the evidence an analyst can show (design brief §3).
 
 FAIL needs positive evidence of absence; a failure to observe is NOT_OBSERVED, and a check that raised is ERROR.
-Neither of the last two is ever scored (catalog §8.7): they lower coverage instead.
+Neither of the last two is ever scored: they lower coverage instead.
 """
 
 from __future__ import annotations

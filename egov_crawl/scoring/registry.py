@@ -45,7 +45,7 @@ class CheckSpec:
 
     @property
     def needs_review(self) -> bool:
-        """Detections of A→J / B→J items are provisional until a reviewer confirms them (catalog §8.7)."""
+        """Detections of A→J / B→J items are provisional until a reviewer confirms them."""
         return self.mode.endswith("J")
 
     def doc_parts(self) -> dict[str, str]:

@@ -6,7 +6,7 @@ issues them, writes ``ca.pem`` and per-host PEM files into the state directory, 
 context of the server name the client asked for (RFC 6066 §3).
 
 trustme certificates carry a critical subjectAltName with a non-empty subject, which strict RFC 5280
-verifiers (cryptography's) reject; OpenSSL, Python ``ssl``, Chromium and Twisted accept them (STACK-NOTES).
+verifiers (cryptography's) reject; OpenSSL, Python ``ssl``, Chromium and Twisted accept them.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Every text that reaches the SVG goes through ``markupsafe.escape`` (agency names and titles come from scraped
 or registry data); numbers are formatted here. Each chart is an ``<svg role="img">`` with a ``<title>`` so a
 screen reader announces it (WCAG 2.1 SC 1.1.1, non-text content), and each mark carries its own ``<title>``
-tooltip with the exact value. Scores are on the 0–100 scale of the methodology (catalog §8).
+tooltip with the exact value. Scores are on the 0–100 scale of the methodology.
 """
 
 from __future__ import annotations

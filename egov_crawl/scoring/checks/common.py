@@ -74,7 +74,7 @@ def _content_unobserved(site: SiteFacts) -> str | None:
 
 
 def budget_note(site: SiteFacts) -> str | None:
-    """The crawl stopped at its page budget: an item not found may lie beyond it (catalog §8.7)."""
+    """The crawl stopped at its page budget: an item not found may lie beyond it."""
     crawl = (site.site_facts.get("crawl") or {}) if site.crawl else {}
     if crawl.get("budget_hit"):
         return f"the crawl stopped at its budget of {crawl.get('budget')} pages"

@@ -1,4 +1,4 @@
-"""INFRASTRUCTURE checks (catalog §7.2) judged from crawled pages and site-level fetches, using the probes' or
+"""INFRASTRUCTURE checks judged from crawled pages and site-level fetches, using the probes' or
 the browser's facts instead when those collectors ran (they observe more: every endpoint, the rendered page).
 
 Probe-only checks (availability, TLS, HTTPS enforcement, headers, DNS) are in ``probed.py``; browser-only ones

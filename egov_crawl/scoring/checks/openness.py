@@ -1,4 +1,4 @@
-"""OPENNESS checks (catalog §7.3) computable from crawled pages: statutory disclosure, ITA-OIT items, policies.
+"""OPENNESS checks computable from crawled pages: statutory disclosure, ITA-OIT items, policies.
 
 Open-data checks that read catalogue facts (OPN-16…22, 24) live in ``probed.py``.
 """

@@ -209,7 +209,7 @@ def hsts(site: SiteFacts) -> Finding:
     fields, url, scheme = found
     header = fields.get("hsts")
     if scheme != "https" and not site.has(Source.PROBE):
-        # A crawl that started at http:// never asked for HTTPS: absence of HSTS is not shown (catalog §8.7).
+        # A crawl that started at http:// never asked for HTTPS: absence of HSTS is not shown.
         return Finding.not_observed("HTTPS was not probed; the crawl saw the site over plain HTTP", url)
     if scheme != "https" or not header:
         where = "served over plain HTTP" if scheme != "https" else "no Strict-Transport-Security header"

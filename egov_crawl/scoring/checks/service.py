@@ -1,4 +1,4 @@
-"""SERVICE checks (catalog §7.1): information about services, e-services, help and participation."""
+"""SERVICE checks: information about services, e-services, help and participation."""
 
 from __future__ import annotations
 
@@ -175,7 +175,7 @@ def contact_details(site: SiteFacts) -> Finding:
         if contacts:
             phones |= set(contacts.get("phones") or [])
             emails |= set(contacts.get("emails") or [])
-        text = thai.normalize(page.text())  # Thai digits ๐–๙ as ASCII (catalog §8.6)
+        text = thai.normalize(page.text())  # Thai digits ๐–๙ as ASCII
         for code in POSTCODE.finditer(text):
             window = fold(text[max(0, code.start() - 120) : code.start()])
             if any(word in window for word in address_words):
