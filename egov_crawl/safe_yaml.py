@@ -8,6 +8,7 @@ the document composed and constructed. Every failure is one ``file:line: …`` U
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -70,8 +71,6 @@ def parse_yaml(text: str, file: str) -> tuple[yaml.Node | None, Any]:
 
 def read_yaml(path: Any, file: str | None = None) -> tuple[str, yaml.Node | None, Any]:
     """Read a UTF-8 YAML file (size-capped) → its text, node tree and data."""
-    from pathlib import Path
-
     where = file or str(path)
     p = Path(path)
     try:

@@ -4,6 +4,8 @@ bodies cut at the size cap named ``too_large``."""
 from __future__ import annotations
 
 import logging
+from email.utils import parsedate_to_datetime
+from time import time
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -289,9 +291,6 @@ def retry_after_seconds(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
-    from email.utils import parsedate_to_datetime
-    from time import time
-
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

@@ -15,6 +15,7 @@ DNSSEC is judged in this order:
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -52,8 +53,6 @@ class Nameserver:
 
 def parse_nameserver(value: str) -> Nameserver:
     """``IP``, ``IP:PORT`` or ``[IPv6]:PORT``; raises UserError with the expected form."""
-    import ipaddress
-
     text = value.strip()
     host, port_text = text, "53"
     if text.startswith("["):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from egov_crawl.errors import UserError
+from egov_crawl.profiles import bundled_profiles, profile_for_country
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))*$")
@@ -136,8 +137,6 @@ class Agency(Strict):
     @field_validator("profile")
     @classmethod
     def _known_profile(cls, value: str | None) -> str | None:
-        from egov_crawl.profiles import bundled_profiles
-
         if value is None:
             return None
         known = bundled_profiles()
@@ -196,8 +195,6 @@ class Registry(Strict):
     def _profile_from_country(cls, data: object) -> object:
         """Each agency without its own ``profile:`` takes the registry's country's, so the choice travels with
         the agency entry (into the store, to worker processes) without the registry."""
-        from egov_crawl.profiles import profile_for_country
-
         if not isinstance(data, dict) or not isinstance(data.get("agencies"), list):
             return data
         profile = profile_for_country(data.get("country") if isinstance(data.get("country"), str) else None)

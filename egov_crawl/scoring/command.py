@@ -8,7 +8,7 @@ Thin: each parses its options, calls one library function and renders. Mounted b
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -16,10 +16,9 @@ from rich.console import Console
 from egov_crawl import config
 from egov_crawl.cli_options import AsOfOption, DbOption, FormatOption, MethodologyOption, OutOption, RunOption
 from egov_crawl.output import Column, Format, check_output, render
-from egov_crawl.scoring.registry import CheckSpec
-
-if TYPE_CHECKING:
-    from egov_crawl.scoring.engine import AgencyScore
+from egov_crawl.scoring.engine import AgencyScore, profile_warning_of, rescore
+from egov_crawl.scoring.methodology import load_methodology
+from egov_crawl.scoring.registry import CheckSpec, all_checks, get_check
 
 console = Console()
 err = Console(stderr=True)
@@ -27,9 +26,6 @@ err = Console(stderr=True)
 
 def warn_of_profiles(methodology: str | None, scores: list[AgencyScore]) -> None:
     """On stderr: agencies scored under a methodology not valid for their country profile."""
-    from egov_crawl.scoring.engine import profile_warning_of
-    from egov_crawl.scoring.methodology import load_methodology
-
     warning = profile_warning_of(load_methodology(methodology), scores)
     if warning:
         err.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
@@ -48,8 +44,6 @@ def rescore_command(
     ] = None,
 ) -> None:
     """Recompute findings and scores from stored facts (no network): after a methodology or check change."""
-    from egov_crawl.scoring.engine import rescore
-
     check_output(output, fmt)  # before the scoring, which can take minutes
 
     day = as_of.date() if as_of else None
@@ -93,8 +87,6 @@ CHECK_COLUMNS: list[Column[CheckSpec]] = [
 @checks_app.command("list")
 def checks_list(fmt: FormatOption = Format.TABLE, output: OutOption = None) -> None:
     """Every check, in catalog order."""
-    from egov_crawl.scoring.registry import all_checks
-
     checks = list(all_checks().values())
     render(checks, CHECK_COLUMNS, fmt, output, title=f"{len(checks)} checks")
 
@@ -102,9 +94,6 @@ def checks_list(fmt: FormatOption = Format.TABLE, output: OutOption = None) -> N
 @checks_app.command("show")
 def checks_show(check_id: Annotated[str, typer.Argument(help="Check id, e.g. OPN-12")]) -> None:
     """What a check does, why, its evidence and outcomes, and how the default methodology weighs it."""
-    from egov_crawl.scoring.methodology import load_methodology
-    from egov_crawl.scoring.registry import get_check
-
     spec = get_check(check_id)
     default = load_methodology()
     rule = default.rules.get(spec.id)

@@ -15,7 +15,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from egov_crawl.errors import UserError, unknown_value
+from egov_crawl.profiles import bundled_profiles
+from egov_crawl.registry.models import Cohort
 from egov_crawl.safe_yaml import line_of, read_yaml
+from egov_crawl.scoring.registry import all_checks
 
 METHODOLOGY_DIR = Path(__file__).resolve().parent / "methodology"
 DEFAULT_METHODOLOGY = METHODOLOGY_DIR / "default.yaml"
@@ -50,8 +53,6 @@ class IndicatorRule(_Strict):
     @classmethod
     def _known_cohorts(cls, cohorts: tuple[str, ...] | None) -> tuple[str, ...] | None:
         """Cohorts of the registry only: a misspelt one ("ministy") would make the indicator apply to nobody."""
-        from egov_crawl.registry.models import Cohort
-
         if cohorts is None:
             return None
         if not cohorts:
@@ -198,8 +199,6 @@ def load_methodology(path: Path | str | None = None) -> Methodology:
 
 
 def _unknown_profiles(methodology: Methodology) -> list[tuple[tuple[Any, ...], str]]:
-    from egov_crawl.profiles import bundled_profiles
-
     known = bundled_profiles()
     return [
         (("profiles", index), f"profiles: unknown country profile '{p}'; the profiles are: {', '.join(known)}")
@@ -231,8 +230,6 @@ def profile_warning(methodology_id: str, valid: Sequence[str] | None, profiles: 
 
 def validate_against_checks(methodology: Methodology) -> list[tuple[tuple[Any, ...], str]]:
     """Every indicator and gate names a declared check, and none is listed twice: (where in the file, problem)."""
-    from egov_crawl.scoring.registry import all_checks
-
     checks = all_checks()
     problems: list[tuple[tuple[Any, ...], str]] = []
     seen: set[str] = set()

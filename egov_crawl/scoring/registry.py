@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from egov_crawl.errors import unknown_value
 from egov_crawl.facts.model import SiteFacts, Source
 from egov_crawl.scoring.model import Finding
 
@@ -110,8 +111,6 @@ def get_check(check_id: str) -> CheckSpec:
     checks = all_checks()
     key = check_id.strip().upper()
     if key not in checks:
-        from egov_crawl.errors import unknown_value
-
         raise unknown_value("check", check_id, list(checks), listing="egov-crawl checks list")
     return checks[key]
 

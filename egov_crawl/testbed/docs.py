@@ -8,6 +8,7 @@ roster and the hostile-site table (design brief §6.7). Regenerate with
 from __future__ import annotations
 
 from egov_crawl.testbed.generator import generate
+from egov_crawl.testbed.hostile import HOSTILE_SITES
 from egov_crawl.testbed.indicators import expected_indicators
 from egov_crawl.testbed.model import Testbed
 
@@ -32,10 +33,6 @@ def sites_table(testbed: Testbed | None = None) -> str:
 
 
 def hostile_table() -> str:
-    try:
-        from egov_crawl.testbed.hostile import HOSTILE_SITES
-    except ImportError:
-        return "(hostile sites not available)"
     rows = ["| Host | Behaviour | Expected class | A correct crawler… |", "|---|---|---|---|"]
     for h in HOSTILE_SITES:
         scheme = "https" if h.https else "http"

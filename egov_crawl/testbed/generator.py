@@ -24,6 +24,7 @@ from egov_crawl.testbed.model import (
 )
 from egov_crawl.testbed.pages import PageMaker
 from egov_crawl.testbed.roster import ROSTER
+from egov_crawl.testbed.search import SearchIndex
 
 DEFAULT_SEED = 2551  # B.E. 2551 = 2008, the year of the MICT/NIDA e-government readiness survey
 TRACKER_HOST = "www.tracker.test"
@@ -137,8 +138,6 @@ class _SiteBuilder(PageMaker):
         return block
 
     def finish(self) -> Site:
-        from egov_crawl.testbed.search import SearchIndex
-
         if self.q.broken_links:
             self.add_broken_links()
         self.add_sitemap_page()

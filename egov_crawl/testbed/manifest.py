@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 from egov_crawl.hostmap import HostMap
 from egov_crawl.testbed import dnszones, feeds, indicators, render
 from egov_crawl.testbed.content import fiscal_year_be
+from egov_crawl.testbed.hostile import HOSTILE_SITES
 from egov_crawl.testbed.model import Form, Link, NewsList, Page, Site, Testbed
 from egov_crawl.testbed.pki import CA_ORGANIZATION, cert_plan
 from egov_crawl.testbed.sitefacts import hsts_value
@@ -255,10 +256,6 @@ def site_manifest(site: Site) -> dict[str, Any]:
 
 
 def hostile_manifest() -> list[dict[str, Any]]:
-    try:
-        from egov_crawl.testbed.hostile import HOSTILE_SITES
-    except ImportError:
-        return []
     return [
         {
             "slug": h.slug,

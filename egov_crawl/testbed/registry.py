@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from egov_crawl.registry.models import Registry
+from egov_crawl.testbed.hostile import HOSTILE_SITES
 from egov_crawl.testbed.model import EService, Site, Testbed
 
 # A syntactically valid Thai citizen ID (the check digit is right) that belongs to no one: it is the
@@ -70,10 +71,6 @@ def _agency(site: Site) -> dict[str, Any]:
 
 
 def _hostile_agencies() -> list[dict[str, Any]]:
-    try:
-        from egov_crawl.testbed.hostile import HOSTILE_SITES
-    except ImportError:
-        return []
     return [
         {
             "id": f"hostile-{h.slug}" if not h.slug.startswith("hostile") else h.slug,

@@ -24,6 +24,7 @@ from aiohttp import web
 from egov_crawl.hostmap import HostMap, Target
 from egov_crawl.testbed import dnszones
 from egov_crawl.testbed.generator import DEFAULT_SEED, TRACKER_HOST, generate
+from egov_crawl.testbed.hostile import HOSTILE_SITES
 from egov_crawl.testbed.manifest import build_manifest
 from egov_crawl.testbed.model import Testbed
 from egov_crawl.testbed.pki import TestbedPKI, cert_plan
@@ -36,10 +37,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def hostile_sites() -> tuple[Any, ...]:
-    try:
-        from egov_crawl.testbed.hostile import HOSTILE_SITES
-    except ImportError:
-        return ()
     return tuple(HOSTILE_SITES)
 
 
