@@ -3,7 +3,7 @@ a rescore) with ``diff``.
 
 Run ids, row ids and timestamps are left out, and rows point to their agency and page URL instead of row ids, so
 two stores of the same observations dump the same lines. Sections: ``facts`` (site crawls, pages, links,
-documents, forms, probe and browser facts), ``findings`` (agency, indicator, outcome, score, evidence) and
+documents, forms, probe and browser facts), ``findings`` (agency, check, outcome, score, evidence) and
 ``scores``.
 
     .venv/bin/python scripts/dump_store.py --db demo-out/egov-crawl.db --only findings,scores > before.jsonl
@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -42,133 +42,48 @@ from egov_crawl.store.models import (
 
 SECTIONS = ("facts", "findings", "scores")
 
+# Columns that differ between two stores of the same observations: row ids and the references between rows
+# (replaced by the agency and page URL they point to), clocks, and the WARC record's random id.
+VOLATILE = frozenset(
+    {"id", "run_id", "site_crawl_id", "page_id", "started_at", "finished_at", "fetched_at", "observed_at"}
+    | {"computed_at", "latency_ms", "warc_record_id"}
+)
 
-def _line(table: str, **columns: Any) -> str:
-    return json.dumps({"table": table, **columns}, sort_keys=True, ensure_ascii=False, default=str)
+
+def _line(row: Any, **references: Any) -> str:
+    """One row as a JSON line: every column but the volatile ones, plus what its row ids pointed to."""
+    columns = {c.key: getattr(row, c.key) for c in inspect(type(row)).column_attrs if c.key not in VOLATILE}
+    if "agency_id" in columns:  # one key for the agency in every table, as the references below name it
+        references["agency"] = columns.pop("agency_id")
+    line = {"table": row.__tablename__, **columns, **references}
+    return json.dumps(line, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _facts(session: Session, run_id: int) -> Iterator[str]:
-    crawl_agency = {
-        crawl.id: crawl.agency_id for crawl in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id))
-    }
-    for crawl in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id)):
-        yield _line(
-            "site_crawl",
-            agency=crawl.agency_id,
-            registry_entry=crawl.registry_entry,
-            status=crawl.status,
-            finish_reason=crawl.finish_reason,
-            error_class=crawl.error_class,
-            pages=crawl.pages,
-            max_pages=crawl.max_pages,
-            stats=crawl.stats,
-            site_facts=crawl.site_facts,
-        )
+    crawls = list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id)))
+    crawl_agency = {crawl.id: crawl.agency_id for crawl in crawls}
+    yield from (_line(crawl) for crawl in crawls)
     pages = list(session.scalars(select(Page).where(Page.site_crawl_id.in_(crawl_agency))))
     page_of = {page.id: (crawl_agency[page.site_crawl_id], page.url) for page in pages}
-    for page in pages:
-        yield _line(
-            "page",
-            agency=crawl_agency[page.site_crawl_id],
-            url=page.url,
-            final_url=page.final_url,
-            status=page.status,
-            content_type=page.content_type,
-            bytes=page.bytes,
-            depth=page.depth,
-            title=page.title,
-            lang=page.lang,
-            content_hash=page.content_hash,
-            error_class=page.error_class,
-            facts=page.facts,
-        )
+    yield from (_line(page, agency=crawl_agency[page.site_crawl_id]) for page in pages)
     for link in session.scalars(select(Link).where(Link.page_id.in_(page_of))):
         agency, source = page_of[link.page_id]
-        yield _line(
-            "link",
-            agency=agency,
-            source_url=source,
-            target_url=link.target_url,
-            anchor_text=link.anchor_text,
-            region=link.region,
-            internal=link.internal,
-            status=link.status,
-            context=link.context,
-        )
+        yield _line(link, agency=agency, source_url=source)
     for document in session.scalars(select(Document).where(Document.site_crawl_id.in_(crawl_agency))):
-        yield _line(
-            "document",
-            agency=crawl_agency[document.site_crawl_id],
-            url=document.url,
-            format=document.format,
-            size_bytes=document.size_bytes,
-            status=document.status,
-            found_on=document.found_on,
-            facts=document.facts,
-        )
+        yield _line(document, agency=crawl_agency[document.site_crawl_id])
     for form in session.scalars(select(Form).where(Form.page_id.in_(page_of))):
         agency, page_url = page_of[form.page_id]
-        yield _line(
-            "form",
-            agency=agency,
-            page_url=page_url,
-            action=form.action,
-            method=form.method,
-            fields=form.fields,
-            has_captcha=form.has_captcha,
-            has_file_upload=form.has_file_upload,
-            has_password=form.has_password,
-            facts=form.facts,
-        )
-    for probe in session.scalars(select(ProbeFact).where(ProbeFact.run_id == run_id)):
-        yield _line(
-            "probe_fact",
-            agency=probe.agency_id,
-            host=probe.host,
-            kind=probe.kind,
-            payload=probe.payload,
-            error_class=probe.error_class,
-        )
-    for fact in session.scalars(select(BrowserFact).where(BrowserFact.run_id == run_id)):
-        yield _line(
-            "browser_fact",
-            agency=fact.agency_id,
-            url=fact.url,
-            kind=fact.kind,
-            payload=fact.payload,
-            error_class=fact.error_class,
-            evidence_path=fact.evidence_path,
-        )
+        yield _line(form, agency=agency, page_url=page_url)
+    yield from (_line(probe) for probe in session.scalars(select(ProbeFact).where(ProbeFact.run_id == run_id)))
+    yield from (_line(fact) for fact in session.scalars(select(BrowserFact).where(BrowserFact.run_id == run_id)))
 
 
 def _findings(session: Session, run_id: int) -> Iterator[str]:
-    for finding in session.scalars(select(Finding).where(Finding.run_id == run_id)):
-        yield _line(
-            "finding",
-            agency=finding.agency_id,
-            indicator=finding.check_id,
-            check_version=finding.check_version,
-            outcome=finding.outcome,
-            score=finding.score,
-            needs_review=finding.needs_review,
-            evidence=finding.evidence,
-        )
+    yield from (_line(finding) for finding in session.scalars(select(Finding).where(Finding.run_id == run_id)))
 
 
 def _scores(session: Session, run_id: int) -> Iterator[str]:
-    for score in session.scalars(select(Score).where(Score.run_id == run_id)):
-        yield _line(
-            "score",
-            agency=score.agency_id,
-            methodology_id=score.methodology_id,
-            methodology_version=score.methodology_version,
-            methodology_hash=score.methodology_hash,
-            overall=score.overall,
-            band=score.band,
-            coverage=score.coverage,
-            pillars=score.pillars,
-            subindices=score.subindices,
-        )
+    yield from (_line(score) for score in session.scalars(select(Score).where(Score.run_id == run_id)))
 
 
 DUMPERS = {"facts": _facts, "findings": _findings, "scores": _scores}
