@@ -1,13 +1,13 @@
-"""Site-level files, read into facts: robots.txt, XML sitemaps, security.txt, and the soft-404 probe.
+"""Site-level files the crawler reads, into facts: robots.txt and XML sitemaps.
 
-Pure functions from bytes to JSON-ready dicts, so they are tested on strings and re-used by any collector. The
-spider (``agency.py``) decides what to fetch; the checks decide what the facts mean.
+Pure functions from bytes to JSON-ready dicts, so they are tested on strings. The spider (``agency.py``) decides
+what to fetch; the checks decide what the facts mean. security.txt and the random-path 404 test are the probes'
+(``egov_crawl/probes/web.py``): each fact has one collector.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -112,41 +112,6 @@ def parse_sitemap(body: bytes) -> dict[str, Any]:
     if kind == "sitemapindex":
         return {"valid": True, "kind": kind, "sitemaps": count, "children": children, "lastmod_latest": latest}
     return {"valid": True, "kind": kind, "urls": count, "pdfs": pdfs, "lastmod_latest": latest, "sample": sample}
-
-
-SECURITY_TXT_FIELDS = (
-    "contact",
-    "expires",
-    "encryption",
-    "acknowledgments",
-    "preferred-languages",
-    "canonical",
-    "policy",
-    "hiring",
-    "csaf",
-)
-
-
-def parse_security_txt(text: str) -> dict[str, Any]:
-    """Fields of a security.txt (RFC 9116 §2.5), each a list of values; unknown fields are kept apart."""
-    fields: dict[str, list[str]] = {}
-    unknown: dict[str, list[str]] = {}
-    signed = text.lstrip().startswith("-----BEGIN PGP SIGNED MESSAGE-----")
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or line.startswith("-----") or ":" not in line:
-            continue
-        name, value = (part.strip() for part in line.split(":", 1))
-        name = name.lower()
-        if not re.fullmatch(r"[a-z0-9-]+", name):
-            continue
-        (fields if name in SECURITY_TXT_FIELDS else unknown).setdefault(name, []).append(value[:500])
-    return {"fields": fields, "unknown_fields": sorted(unknown), "signed": signed}
-
-
-def soft404_path() -> str:
-    """A path no site has: a random token, so a 200 answer can only be a soft 404 (GSA Site Scanning 404 test)."""
-    return f"/egov-crawl-404-check-{secrets.token_hex(8)}"
 
 
 def twin_host(host: str) -> str:

@@ -2,7 +2,9 @@
 
 Written by the spider at the end of an agency's crawl, read by the checks through ``SiteFacts.site_facts``.
 Every key is optional: a crawl that failed early has only some, and stored runs may predate a key. A site-level
-fetch that failed carries ``url``, ``status`` None and ``error_class``.
+fetch that failed carries ``url``, ``status`` None and ``error_class``. security.txt, the random-path 404 test
+and the apex/www twin are not here: the probes observe them (``egov_crawl.facts.probe``). Runs stored before
+that change still hold ``security_txt``, ``soft_404`` and ``twin`` keys; no check reads them.
 """
 
 from __future__ import annotations
@@ -36,25 +38,6 @@ class Robots(TypedDict, total=False):
     body: str
     crawl_delay_for_us: float | None
     error_class: str | None
-
-
-class SiteFetch(TypedDict, total=False):
-    """One site-level request (security.txt, the random-path 404 test, the apex/www twin)."""
-
-    url: str
-    status: int | None
-    final_url: str | None
-    redirect_chain: list[JsonObject]
-    content_type: str | None
-    size: int
-    error_class: str | None
-    # security.txt (RFC 9116 §2.5), when it answered 200: every field as a list of values, names lower-cased
-    fields: dict[str, list[str]]
-    unknown_fields: list[str]
-    signed: bool
-    # the 404 test: the title of an HTML answer, and whether the random path ended on the home page
-    title: str | None
-    redirected_to_home: bool
 
 
 class SitemapSummary(TypedDict, total=False):
@@ -94,8 +77,5 @@ class SitePayload(TypedDict, total=False):
     homepage: JsonObject  # {url, status, final_url, error_class}
     sitemaps: dict[str, JsonObject]  # sitemap URL -> what was read in it
     sitemap_summary: SitemapSummary
-    security_txt: SiteFetch
-    soft_404: SiteFetch
-    twin: SiteFetch
     link_checks: LinkChecks
     crawl: CrawlSummary

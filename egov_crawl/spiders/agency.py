@@ -2,9 +2,10 @@
 
 Phases of one agency crawl:
 
-1. ``start()``: the home page, plus the site-level fetches — ``/sitemap.xml`` (and the sitemaps robots.txt
-   names), ``/.well-known/security.txt``, a random path (soft-404 probe) and the apex/``www`` twin of the
-   home host. robots.txt itself is fetched once by ``RecordingRobotsTxtMiddleware`` and arrives as a signal.
+1. ``start()``: the home page, plus ``/sitemap.xml`` (and the sitemaps robots.txt names). robots.txt itself
+   is fetched once by ``RecordingRobotsTxtMiddleware`` and arrives as a signal. security.txt, the random-path
+   404 test and the apex/``www`` twin are the probes' to observe (``egov_crawl/probes/web.py``, ``https.py``):
+   one collector per fact, so a check has one code path for each.
 2. Pages: links on the agency's own hosts are followed breadth-first up to the depth limit and the page budget;
    external links are recorded, never followed. Every page request counted against the budget ends as exactly
    one stored page (fetched, or failed with an error class) or is refunded (refused by robots.txt) — so the
@@ -48,7 +49,7 @@ from egov_crawl.crawler.giveup import GaveUp
 from egov_crawl.crawler.items import DocumentCheckItem, PageItem
 from egov_crawl.crawler.middlewares import header, robots_fetched
 from egov_crawl.crawler.plan import AgencyPlan
-from egov_crawl.crawler.sitefacts import parse_security_txt, parse_sitemap, soft404_path, twin_host
+from egov_crawl.crawler.sitefacts import parse_sitemap, twin_host
 from egov_crawl.crawler.warc import POINTER_META, WarcRecorder
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ logger = logging.getLogger(__name__)
 MAX_BACKLOG = 20_000
 MAX_TARGETS = 50_000
 MAX_HEADER_VALUE = 2000
-KIND = "egov_kind"  # request meta key: page | sitemap | security_txt | soft_404 | twin | check
+KIND = "egov_kind"  # request meta key: page | sitemap | check
 # Sitemaps may be larger than pages: the protocol allows 50 MiB uncompressed per file (sitemaps.org, "Sitemap
 # file location"), so their requests carry this cap (Scrapy's download_maxsize meta) instead of DOWNLOAD_MAXSIZE.
 SITEMAP_MAXSIZE = 50 * 1024 * 1024
@@ -170,24 +171,16 @@ class AgencySpider(Spider):
         if default_sitemap not in self.site["sitemaps"]:
             self.site["sitemaps"][default_sitemap] = {"source": "default"}
             yield self._sitemap_request(default_sitemap)
-        yield self._site_request(f"https://{home.netloc}/.well-known/security.txt", "security_txt", self.parse_site)
-        yield self._site_request(f"{origin}{soft404_path()}", "soft_404", self.parse_site)
-        twin = twin_host(home.hostname or "")
-        port = f":{home.port}" if home.port else ""
-        yield self._site_request(f"{home.scheme}://{twin}{port}/", "twin", self.parse_site)
 
-    def _site_request(self, url: str, kind: str, callback: Any, **meta: Any) -> Request:
+    def _sitemap_request(self, url: str) -> Request:
         return Request(
             url,
-            callback=callback,
-            errback=self.site_failed,
-            meta={KIND: kind, "egov_url": url, **meta},
+            callback=self.parse_sitemap,
+            errback=self.sitemap_failed,
+            meta={KIND: "sitemap", "egov_url": url, "download_maxsize": SITEMAP_MAXSIZE},
             dont_filter=True,
             priority=1,
         )
-
-    def _sitemap_request(self, url: str) -> Request:
-        return self._site_request(url, "sitemap", self.parse_sitemap, download_maxsize=SITEMAP_MAXSIZE)
 
     def _admit(self, url: str, depth: int) -> Request | None:
         """A page request if the URL is new and the budget allows; otherwise None (backlogged if over budget)."""
@@ -422,27 +415,8 @@ class AgencySpider(Spider):
                 self.site["sitemaps"][child] = {"source": url}
                 yield self._sitemap_request(child)
 
-    def parse_site(self, response: Response) -> None:
-        kind: str = response.meta[KIND]
-        facts: dict[str, Any] = {
-            "url": response.meta["egov_url"],
-            "status": response.status,
-            "final_url": response.url,
-            "redirect_chain": redirect_chain(response),
-            "content_type": header(response, b"Content-Type"),
-            "size": len(response.body),
-        }
-        if kind == "security_txt" and response.status == 200:
-            facts.update(parse_security_txt(response.body[:65536].decode("utf-8", "replace")))
-        if kind == "soft_404" and is_html(facts["content_type"], response.body):
-            facts["title"] = extract_page(
-                response.body, url=response.url, content_type=facts["content_type"], own_hosts=self.own_hosts
-            ).title
-        self.site[kind] = facts
-
-    def site_failed(self, failure: Failure) -> None:
+    def sitemap_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        kind: str = request.meta[KIND]
         if isinstance(failure.value, GaveUp):
             return
         facts = {
@@ -450,10 +424,7 @@ class AgencySpider(Spider):
             "status": None,
             "error_class": classify(failure.value or Exception("unknown failure")),
         }
-        if kind == "sitemap":
-            self.site["sitemaps"].setdefault(request.meta["egov_url"], {}).update(facts)
-        else:
-            self.site[kind] = facts
+        self.site["sitemaps"].setdefault(request.meta["egov_url"], {}).update(facts)
 
     # --- phase 3: link integrity -------------------------------------------------------------------------
     def _on_idle(self) -> None:
@@ -535,11 +506,6 @@ class AgencySpider(Spider):
                 (s["lastmod_latest"] for s in sitemaps.values() if s.get("lastmod_latest")), default=None
             ),
         }
-        soft = site.get("soft_404")
-        if soft and soft.get("status") is not None:
-            home_final = (self.homepage_result or {}).get("final_url")
-            final_path = urlsplit(soft.get("final_url") or "").path
-            soft["redirected_to_home"] = soft.get("final_url") in {self.homepage, home_final} or final_path in ("", "/")
         checked = {u: s for u, s in self.url_status.items() if u in self.internal_targets}
         site["link_checks"] = {
             "internal_targets": len(self.internal_targets),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from egov_crawl.crawler.sitefacts import parse_robots, parse_security_txt, parse_sitemap, twin_host
+from egov_crawl.crawler.sitefacts import parse_robots, parse_sitemap, twin_host
 
 
 def test_robots_groups_rules_sitemaps_and_crawl_delay() -> None:
@@ -48,17 +48,6 @@ def test_sitemap_index_lists_children() -> None:
 def test_sitemap_that_is_html_is_invalid() -> None:
     assert parse_sitemap(b"<html><body>Not found</body></html>")["valid"] is False
     assert parse_sitemap(b"")["valid"] is False
-
-
-def test_security_txt_fields() -> None:
-    facts = parse_security_txt(
-        "# RFC 9116\nContact: mailto:security@rd.test\nContact: https://rd.test/report\n"
-        "Expires: 2030-01-01T00:00:00.000Z\nPreferred-Languages: th, en\nX-Custom: 1\n"
-    )
-    assert facts["fields"]["contact"] == ["mailto:security@rd.test", "https://rd.test/report"]
-    assert facts["fields"]["expires"] == ["2030-01-01T00:00:00.000Z"]
-    assert facts["unknown_fields"] == ["x-custom"]
-    assert facts["signed"] is False
 
 
 def test_twin_host() -> None:

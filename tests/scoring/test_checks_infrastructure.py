@@ -69,9 +69,14 @@ def test_viewport_that_blocks_zoom_fails() -> None:
     assert run("INF-14", site(page(HOME, "x")))[0] is Outcome.FAIL
 
 
+def not_found(status: int, soft_404: bool) -> ProbeFactRow:
+    payload = {"url": f"{HOME}egov-crawl-1-does-not-exist", "status": status, "soft_404": soft_404}
+    return ProbeFactRow("www.x.test", "not_found", payload, None)
+
+
 def test_soft_404_fails_and_a_real_404_passes() -> None:
-    soft = site(page(HOME, "x"), site_facts={"soft_404": {"url": f"{HOME}zz", "status": 200}})
-    hard = site(page(HOME, "x"), site_facts={"soft_404": {"url": f"{HOME}zz", "status": 404}})
+    soft = site(page(HOME, "x"), probes=(not_found(200, True),))
+    hard = site(page(HOME, "x"), probes=(not_found(404, False),))
     assert run("INF-27", soft)[0] is Outcome.FAIL
     assert run("INF-27", hard)[0] is Outcome.PASS
 

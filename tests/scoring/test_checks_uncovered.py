@@ -33,7 +33,7 @@ def test_availability_is_the_share_of_probe_samples_answered() -> None:
     assert graded("INF-01", site(page(HOME, "x"), probes=(samples(4, 4),))) == (Outcome.PASS, 1.0)
     finding = run("INF-01", site(page(HOME, "x"), probes=(samples(1, 4),)))
     assert (finding.outcome, finding.score) == (Outcome.PARTIAL, 0.25)
-    assert finding.evidence[0].summary == "1 of 4 requests to www.x.test answered"
+    assert finding.evidence[0].summary == "[probe] 1 of 4 requests to www.x.test answered"
     assert graded("INF-01", site(crawled=False, probes=(samples(0, 4),))) == (Outcome.FAIL, 0.0)
 
 

@@ -1,5 +1,10 @@
-"""INFRASTRUCTURE checks judged from crawled pages and site-level fetches, using the probes' or
-the browser's facts instead when those collectors ran (they observe more: every endpoint, the rendered page).
+"""INFRASTRUCTURE checks judged from crawled pages and site-level fetches, and from the probes' or the browser's
+facts where those collectors see something the crawl does not.
+
+Each fact has one collector: security.txt, the random-path 404 test and the apex/www twin are the probes' alone.
+Where two collectors genuinely see different things (the probe's home-page request and the crawled pages, the
+rendered DOM and the static HTML), the check declares its sources in order (``*_SOURCES``, see ``sources.py``)
+and the finding names the one that decided.
 
 Probe-only checks (availability, TLS, HTTPS enforcement, headers, DNS) are in ``probed.py``; browser-only ones
 (performance, axe, search, trackers) in ``browsed.py``.
@@ -10,8 +15,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from egov_crawl.facts.browser import PageFact
 from egov_crawl.facts.kinds import BrowserKind, ProbeKind
-from egov_crawl.facts.model import PageFacts, SiteFacts, Source
+from egov_crawl.facts.model import BrowserFactRow, PageFacts, SiteFacts, Source
 from egov_crawl.scoring.checks.common import (
     absent,
     content_unobserved,
@@ -24,6 +30,7 @@ from egov_crawl.scoring.checks.common import (
     page_of,
     profile_platform_link,
 )
+from egov_crawl.scoring.checks.sources import Preference, decide, sourced
 from egov_crawl.scoring.lexicon import find_in_text
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
@@ -74,47 +81,30 @@ def security_txt(site: SiteFacts) -> Finding:
     """What: A valid /.well-known/security.txt (RFC 9116: Contact and Expires, not expired) or a published
     vulnerability-disclosure page.
     Why: ScanGov, M-17 VDP link, Internet.nl: researchers who find a hole need to know whom to tell.
-    Evidence: the security.txt URL, its status and fields (from the probe, else from the crawler's fetch), or the
-    disclosure page found by the lexicon entry `INF-08`.
+    Evidence: the security.txt URL, its status and the problems RFC 9116 names (the probe's fetch and parse), or
+    the disclosure page found by the lexicon entry `INF-08` in the crawled pages.
     Outcomes: PASS when security.txt is valid or a disclosure page is published; FAIL when neither; NOT_OBSERVED
     when the file could not be fetched and no disclosure page was found.
     """
     probed = [
         p for p in site.probe(ProbeKind.SECURITY_TXT) if p.payload.get("status") is not None or p.payload.get("found")
     ]
-    if probed:
-        best = max(probed, key=lambda p: bool(p.payload.get("valid")))
-        payload = best.payload
-        found: dict[str, object] = {"status": payload.get("status"), "problems": payload.get("problems")}
-        evidence = Evidence(f"security.txt on {best.host}: HTTP {payload.get('status')}", payload.get("url"), found)
-        if payload.get("valid"):
-            return Finding.passed(evidence)
-        return _disclosure_page(site, evidence)
-    fetched = site.site_facts.get("security_txt")
-    if not fetched or fetched.get("status") is None:
+    if not probed:
         vdp = find(site, "INF-08")
-        return Finding.passed(match_evidence(vdp)) if vdp else Finding.not_observed("security.txt was not fetched")
-    fields = fetched.get("fields") or {}
-    valid = fetched.get("status") == 200 and bool(fields.get("contact")) and len(fields.get("expires") or []) == 1
-    valid = valid and str(fetched.get("final_url") or fetched.get("url") or "").startswith("https://")  # RFC 9116 §3
-    expires = (fields.get("expires") or [""])[0][:10]
-    if valid and expires and expires < site.as_of.isoformat():
-        valid = False
-    data: dict[str, object] = {
-        "status": fetched.get("status"),
-        "contact": fields.get("contact"),
-        "expires": expires or None,
-    }
-    evidence = Evidence(f"security.txt answered HTTP {fetched.get('status')}", fetched.get("url"), data)
-    if valid:
-        return Finding.passed(evidence)
-    return _disclosure_page(site, evidence)
-
-
-def _disclosure_page(site: SiteFacts, security_txt: Evidence) -> Finding:
-    """Without a valid security.txt, a published vulnerability-disclosure page passes INF-08 on its own."""
+        if vdp is None:
+            return Finding.not_observed("security.txt was not fetched")
+        return Finding.passed(sourced(match_evidence(vdp), Source.CRAWL))
+    best = max(probed, key=lambda p: bool(p.payload.get("valid")))
+    payload = best.payload
+    found: dict[str, object] = {"status": payload.get("status"), "problems": payload.get("problems")}
+    evidence = Evidence(f"security.txt on {best.host}: HTTP {payload.get('status')}", payload.get("url"), found)
+    if payload.get("valid"):
+        return Finding.passed(sourced(evidence, Source.PROBE))
+    # Without a valid security.txt, a published vulnerability-disclosure page passes INF-08 on its own.
     vdp = find(site, "INF-08")
-    return Finding.passed(match_evidence(vdp)) if vdp else Finding.failed(security_txt)
+    if vdp is not None:
+        return Finding.passed(sourced(match_evidence(vdp), Source.CRAWL))
+    return Finding.failed(sourced(evidence, Source.PROBE))
 
 
 def version_banners(headers: dict[str, str], generator: str | None) -> dict[str, str]:
@@ -131,23 +121,35 @@ def software_hygiene(site: SiteFacts) -> Finding:
     later refinement of the same facts).
     Why: Thai Website Standard security part (patching), EU security pilot: a version banner tells an attacker
     which exploit to use, and usually means an old one.
-    Evidence: the banners found, from the probe's disclosure record, else from the crawled pages' headers.
+    Evidence: the banners found, from the probe's disclosure record of the home page, else from the headers of
+    up to 20 crawled pages.
     Outcomes: PASS with none; FAIL with one; NOT_OBSERVED when no response was recorded.
     """
+    return decide(site, BANNER_SOURCES, Finding.not_observed("no HTML response was recorded"))
+
+
+def _banners_probed(site: SiteFacts) -> Finding | None:
     for probe in site.probe(ProbeKind.HTTP):
         disclosure = probe.payload.get("disclosure")
         if disclosure and probe.payload.get("status") is not None:
             shown = {k: v for k, v in disclosure.items() if k != "version_disclosed" and v}
             evidence = Evidence(f"headers of {probe.host}: {shown or 'no banners'}", probe.payload.get("url"), shown)
             return Finding.failed(evidence) if disclosure.get("version_disclosed") else Finding.passed(evidence)
+    return None
+
+
+def _banners_crawled(site: SiteFacts) -> Finding | None:
     pages = [p for p in site.pages if p.status is not None and p.is_html][:20]
     if not pages:
-        return Finding.not_observed("no HTML response was recorded")
+        return None
     for page in pages:
         banners = version_banners(page.headers, page.facts.get("generator"))
         if banners:
             return Finding.failed(Evidence(f"version disclosed: {banners}", page.final_url or page.url, banners))
     return Finding.passed(Evidence(f"no version banner on {len(pages)} responses", site.homepage))
+
+
+BANNER_SOURCES: Preference = ((Source.PROBE, _banners_probed), (Source.CRAWL, _banners_crawled))
 
 
 def _https_pages(site: SiteFacts) -> list[PageFacts]:
@@ -163,26 +165,47 @@ def mixed_content(site: SiteFacts) -> Finding:
     Outcomes: PASS with none; FAIL with one; NOT_APPLICABLE for a site without HTTPS pages; NOT_OBSERVED when
     no page was read.
     """
+    # Either collector's sighting fails the site: the browser's network log (what was requested) and the static
+    # HTML (what was referenced) each see mixed content the other may not.
     rendered = [b for b in site.browser_of(BrowserKind.PAGE) if not b.error_class]
-    https_rendered = [b for b in rendered if str(b.payload.get("final_url", b.url)).startswith("https://")]
-    for fact in https_rendered:
+    https_rendered = _https_rendered(site)
+    pages = _https_pages(site)
+    if pages or https_rendered:
+        seen = [source for source, read in ((Source.BROWSER, https_rendered), (Source.CRAWL, pages)) if read]
+        clean = Evidence(f"no mixed content on {len(pages) + len(https_rendered)} HTTPS pages", site.homepage)
+        return decide(site, MIXED_CONTENT_SOURCES, Finding.passed(sourced(clean, *seen)))
+    if site.ok_pages or rendered:
+        return Finding.not_applicable("the site serves no page over HTTPS")
+    return Finding.not_observed("no page was read")
+
+
+def _https_rendered(site: SiteFacts) -> list[BrowserFactRow[PageFact]]:
+    rendered = [b for b in site.browser_of(BrowserKind.PAGE) if not b.error_class]
+    return [b for b in rendered if str(b.payload.get("final_url", b.url)).startswith("https://")]
+
+
+def _mixed_content_rendered(site: SiteFacts) -> Finding | None:
+    for fact in _https_rendered(site):
         if fact.payload.get("mixed_content"):
             urls = list(fact.payload["mixed_content"])[:5]
             return Finding.failed(Evidence(f"{len(urls)} http:// sub-resources", fact.url, {"urls": urls}))
-    pages = _https_pages(site)
-    for page in pages:
+    return None
+
+
+def _mixed_content_crawled(site: SiteFacts) -> Finding | None:
+    for page in _https_pages(site):
         if page.facts.get("mixed_content"):
             urls = list(page.facts["mixed_content"])[:5]
             return Finding.failed(
                 Evidence(f"{len(urls)} http:// sub-resources", page.final_url or page.url, {"urls": urls})
             )
-    if pages or https_rendered:
-        return Finding.passed(
-            Evidence(f"no mixed content on {len(pages) + len(https_rendered)} HTTPS pages", site.homepage)
-        )
-    if site.ok_pages or rendered:
-        return Finding.not_applicable("the site serves no page over HTTPS")
-    return Finding.not_observed("no page was read")
+    return None
+
+
+MIXED_CONTENT_SOURCES: Preference = (
+    (Source.BROWSER, _mixed_content_rendered),
+    (Source.CRAWL, _mixed_content_crawled),
+)
 
 
 def _viewport_ok(content: str | None) -> bool:
@@ -200,23 +223,39 @@ def mobile_friendly(site: SiteFacts) -> Finding:
     Outcomes: PASS with both (or a good viewport when the browser did not run); PARTIAL 0.5 with a viewport but
     overflow; FAIL without a usable viewport; NOT_OBSERVED when the home page was not read.
     """
+    return decide(site, MOBILE_SOURCES, Finding.not_observed("the home page was not read", site.homepage))
+
+
+def _rendered_home(site: SiteFacts) -> BrowserFactRow[PageFact] | None:
     rendered = [b for b in site.browser_of(BrowserKind.PAGE) if not b.error_class and b.payload.get("role") == "home"]
-    if rendered:
-        payload = rendered[0].payload
+    return rendered[0] if rendered else None
+
+
+def _mobile_rendered(site: SiteFacts) -> Finding | None:
+    rendered = _rendered_home(site)
+    if rendered is not None:
+        payload = rendered.payload
         meta = payload.get("viewport_meta")
         mobile = payload.get("mobile") or {}
         data = {"viewport": meta, "scroll_width": mobile.get("scroll_width")}
         if not _viewport_ok(meta):
-            return Finding.failed(Evidence(f"no usable viewport meta ({meta!r})", rendered[0].url, data))
+            return Finding.failed(Evidence(f"no usable viewport meta ({meta!r})", rendered.url, data))
         if mobile.get("overflow"):
-            return Finding.graded(0.5, Evidence("the page scrolls sideways at 360 px", rendered[0].url, data))
-        return Finding.passed(Evidence("viewport meta and no overflow at 360 px", rendered[0].url, data))
+            return Finding.graded(0.5, Evidence("the page scrolls sideways at 360 px", rendered.url, data))
+        return Finding.passed(Evidence("viewport meta and no overflow at 360 px", rendered.url, data))
+    return None
+
+
+def _mobile_crawled(site: SiteFacts) -> Finding | None:
     home = site.home
     if home is None or not home.ok or home_unread(site):
         return Finding.not_observed(home_unread(site) or "the home page was not read", site.homepage)
     meta = home.facts.get("viewport")
     evidence = Evidence(f"viewport meta: {meta!r} (overflow not measured without the browser)", home.url)
     return Finding.passed(evidence) if _viewport_ok(meta) else Finding.failed(evidence)
+
+
+MOBILE_SOURCES: Preference = ((Source.BROWSER, _mobile_rendered), (Source.CRAWL, _mobile_crawled))
 
 
 @check("INF-17", "accessibility-statement", "Accessibility statement", mode="A→J")
@@ -317,11 +356,11 @@ def page_metadata(site: SiteFacts) -> Finding:
     return Finding.graded(sum(have.values()) / len(have), Evidence(summary, home.final_url or home.url, have))
 
 
-@check("INF-27", "not-found-handling", "Correct 404 handling", needs=BOTH)
+@check("INF-27", "not-found-handling", "Correct 404 handling", needs=(Source.PROBE,))
 def not_found_handling(site: SiteFacts) -> Finding:
     """What: A random path answers HTTP 404 (not a 200 "soft 404", not a redirect to the home page).
     Why: GSA 404 test: soft 404s hide broken links from their owners and pollute search results.
-    Evidence: the random URL asked, its status and where it ended (probe, else the crawler's 404 fetch).
+    Evidence: the random URL the probe asked, its status and where it ended.
     Outcomes: PASS on 404/410; FAIL on a soft 404; NOT_OBSERVED when the request failed.
     """
     for probe in site.probe(ProbeKind.NOT_FOUND):
@@ -330,22 +369,16 @@ def not_found_handling(site: SiteFacts) -> Finding:
             continue
         evidence = Evidence(f"a random path answered HTTP {payload.get('status')}", payload.get("url"), dict(payload))
         return Finding.failed(evidence) if payload.get("soft_404") else Finding.passed(evidence)
-    fetched = site.site_facts.get("soft_404") or {}
-    status = fetched.get("status")
-    if status is None:
-        return Finding.not_observed("the 404 test request was not made or failed")
-    data = {"status": status, "final_url": fetched.get("final_url"), "home": fetched.get("redirected_to_home")}
-    evidence = Evidence(f"a random path answered HTTP {status}", fetched.get("url"), data)
-    if status in (404, 410) and not fetched.get("redirected_to_home"):
-        return Finding.passed(evidence)
-    return Finding.failed(evidence)
+    return Finding.not_observed("the 404 test request was not made or failed")
 
 
+# The crawl is named beside the probe because a subdomain is NOT_APPLICABLE from the registry alone: a crawl-only
+# run says so rather than NOT_OBSERVED. The twin itself is observed by the probe only.
 @check("INF-28", "apex-www-consistency", "Apex/www consistency", needs=BOTH)
 def apex_www(site: SiteFacts) -> Finding:
     """What: Both example.go.th and www.example.go.th answer and reach the same canonical site.
     Why: ScanGov, GSA: citizens type either; one of them failing looks like the site is down.
-    Evidence: the apex and www endpoints and where they end (probe), else the crawler's fetch of the twin host.
+    Evidence: the apex and www endpoints and where they end (the probe's four HTTPS endpoints).
     Outcomes: PASS when both reach the same host; FAIL when one fails or they diverge; NOT_APPLICABLE when the
     site is on a subdomain (18f.gsa.gov: only a registrable domain, computed with the country profile's public
     suffixes, and its www form are twins); NOT_OBSERVED otherwise.
@@ -370,26 +403,7 @@ def apex_www(site: SiteFacts) -> Finding:
         if apex == www:
             return Finding.passed(Evidence(f"apex and www both reach {next(iter(apex))}", None, hosts))
         return Finding.failed(Evidence("apex and www reach different hosts", None, hosts))
-    twin = site.site_facts.get("twin") or {}
-    home = site.home
-    if not twin or home is None or home.status is None:
-        return Finding.not_observed("the other host name was not fetched")
-    if twin.get("status") is None and not site.has(Source.PROBE):
-        # The crawler's one request to the twin got no answer; without the probe's DNS and endpoint facts that
-        # may be a gap of the crawl (or of an archive) rather than of the site.
-        return Finding.not_observed(f"{twin.get('url')} did not answer the crawler ({twin.get('error_class')})")
-    data: dict[str, object] = {
-        "twin": twin.get("url"),
-        "status": twin.get("status"),
-        "final_url": twin.get("final_url"),
-    }
-    status = twin.get("status")
-    same = status is not None and status < 400
-    same = same and _host(str(twin.get("final_url") or "")) == _host(home.final_url or home.url)
-    evidence = Evidence(
-        f"{twin.get('url')} → {twin.get('final_url')} (HTTP {twin.get('status')})", twin.get("url"), data
-    )
-    return Finding.passed(evidence) if same else Finding.failed(evidence)
+    return Finding.not_observed("the apex and www host names were not probed")
 
 
 @check("INF-29", "link-integrity", "Link integrity")
@@ -477,12 +491,20 @@ def static_content(site: SiteFacts) -> Finding:
     Outcomes: PASS when the content is static; FAIL when the page is an empty shell that JavaScript fills;
     NOT_OBSERVED when the home page was not read.
     """
-    rendered = [b for b in site.browser_of(BrowserKind.PAGE) if not b.error_class and b.payload.get("role") == "home"]
-    if rendered:
-        text = rendered[0].payload.get("text") or {}
-        data = {k: text.get(k) for k in ("rendered_chars", "static_chars", "ratio")}
-        evidence = Evidence(f"static/rendered text ratio {text.get('ratio')}", rendered[0].url, data)
-        return Finding.failed(evidence) if text.get("js_only") else Finding.passed(evidence)
+    return decide(site, STATIC_CONTENT_SOURCES, Finding.not_observed("the home page was not read", site.homepage))
+
+
+def _static_content_rendered(site: SiteFacts) -> Finding | None:
+    rendered = _rendered_home(site)
+    if rendered is None:
+        return None
+    text = rendered.payload.get("text") or {}
+    data = {k: text.get(k) for k in ("rendered_chars", "static_chars", "ratio")}
+    evidence = Evidence(f"static/rendered text ratio {text.get('ratio')}", rendered.url, data)
+    return Finding.failed(evidence) if text.get("js_only") else Finding.passed(evidence)
+
+
+def _static_content_crawled(site: SiteFacts) -> Finding | None:
     home = site.home
     if home is None or not home.ok or site.crawl is None:
         return Finding.not_observed("the home page was not read", site.homepage)
@@ -493,6 +515,12 @@ def static_content(site: SiteFacts) -> Finding:
     if length < 200 and has_scripts and len(site.ok_pages) < 2:
         return Finding.failed(evidence)
     return Finding.passed(evidence)
+
+
+STATIC_CONTENT_SOURCES: Preference = (
+    (Source.BROWSER, _static_content_rendered),
+    (Source.CRAWL, _static_content_crawled),
+)
 
 
 @check("INF-34", "html-first", "HTML-first publishing (not PDF-only)")

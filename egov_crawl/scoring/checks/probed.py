@@ -1,7 +1,9 @@
 """INFRASTRUCTURE checks on network facts (egov_crawl/facts/probe.py): availability, TLS, HTTPS, headers, DNS.
 
-Where the crawler saw the same thing (the home page's response headers, a TLS failure), it stands in when the
-probes did not run; the probe's record wins when both exist, because it looks at every endpoint.
+The crawler's own page requests (the home page's status, headers and TLS handshake) are a second, narrower view
+of some of these: each such check declares its sources in order (``*_SOURCES``, see ``sources.py``). The probe
+comes first because it looks at every endpoint and samples the home page; the crawl decides only when the probe
+saw nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from urllib.parse import urlsplit
 from egov_crawl.facts.kinds import BrowserKind, ProbeKind
 from egov_crawl.facts.model import ProbeFactRow, SiteFacts, Source
 from egov_crawl.facts.probe import DnsFact, HttpFact
+from egov_crawl.scoring.checks.sources import Preference, attributed, decide, first_seen, sourced
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
 
@@ -46,14 +49,22 @@ def availability(site: SiteFacts) -> Finding:
     Outcomes: PASS when every sample answered, PARTIAL by share, FAIL when none did for a network reason (DNS,
     refused, timeout, 5xx); NOT_OBSERVED when nothing was asked, or only a certificate stopped the request.
     """
+    return decide(site, AVAILABILITY_SOURCES, Finding.not_observed("no availability samples"))
+
+
+def _availability_probed(site: SiteFacts) -> Finding | None:
     row = _for_home(site.probe(ProbeKind.AVAILABILITY), site)
-    if row is not None and row.payload.get("samples"):
-        payload = row.payload
-        data = {k: payload.get(k) for k in ("samples", "ok", "statuses", "error_classes")}
-        summary = f"{payload.get('ok')} of {payload.get('samples')} requests to {row.host} answered"
-        return Finding.graded(float(payload.get("ok_share") or 0.0), Evidence(summary, payload.get("url"), data))
+    if row is None or not row.payload.get("samples"):
+        return None
+    payload = row.payload
+    data = {k: payload.get(k) for k in ("samples", "ok", "statuses", "error_classes")}
+    summary = f"{payload.get('ok')} of {payload.get('samples')} requests to {row.host} answered"
+    return Finding.graded(float(payload.get("ok_share") or 0.0), Evidence(summary, payload.get("url"), data))
+
+
+def _availability_crawled(site: SiteFacts) -> Finding | None:
     if site.crawl is None:
-        return Finding.not_observed("no availability samples")
+        return None
     home = site.home
     if home is not None and home.status is not None:
         evidence = Evidence(f"the home page answered HTTP {home.status}", home.url, {"status": home.status})
@@ -62,6 +73,9 @@ def availability(site: SiteFacts) -> Finding:
     if error.startswith(NETWORK_ERRORS) or error.startswith("http_error"):
         return Finding.failed(Evidence(f"the home page did not answer ({error})", site.homepage))
     return Finding.not_observed(f"the home page was not observed ({error or 'no fetch'})", site.homepage)
+
+
+AVAILABILITY_SOURCES: Preference = ((Source.PROBE, _availability_probed), (Source.CRAWL, _availability_crawled))
 
 
 @check("INF-03", "https-valid-certificate", "HTTPS with valid certificate", needs=BOTH)
@@ -75,34 +89,43 @@ def https_valid(site: SiteFacts) -> Finding:
     Outcomes: PASS valid and modern; PARTIAL 0.5 valid but TLS 1.0/1.1 still accepted; FAIL no HTTPS or an
     invalid certificate; NOT_OBSERVED when the host could not be reached at all.
     """
+    return decide(site, HTTPS_SOURCES, Finding.not_observed("no TLS facts"))
+
+
+def _https_probed(site: SiteFacts) -> Finding | None:
     https = _for_home(site.probe(ProbeKind.HTTPS), site)
-    if https is not None:
-        payload = https.payload
-        tls = _for_home(site.probe(ProbeKind.TLS), site)
-        tls_payload = tls.payload if tls else None
-        cert = tls_payload.get("certificate") if tls_payload else None
-        protocols = (tls_payload.get("protocols") if tls_payload else None) or {}
-        old = [p for p in OLD_TLS if protocols.get(p)]
-        data = {
-            "valid_https": payload.get("valid_https"),
-            "supports_https": payload.get("supports_https"),
-            "verify_error": cert.get("verify_error") if cert else None,
-            "hostname_match": cert.get("hostname_match") if cert else None,
-            "not_after": cert.get("not_after") if cert else None,
-            "old_protocols": old,
-        }
-        url = payload.get("canonical_url") or site.homepage
-        if not payload.get("supports_https"):
-            return Finding.failed(Evidence(f"{https.host} offers no HTTPS", url, data))
-        if not payload.get("valid_https"):
-            verify_error = cert.get("verify_error") if cert else None
-            reason = verify_error or (tls_payload.get("error_class") if tls_payload else None) or "invalid certificate"
-            return Finding.failed(Evidence(f"the certificate of {https.host} is not valid: {reason}", url, data))
-        if old:
-            return Finding.graded(0.5, Evidence(f"valid, but {', '.join(old)} still accepted", url, data))
-        return Finding.passed(Evidence(f"valid certificate, TLS ≥ 1.2 only on {https.host}", url, data))
+    if https is None:
+        return None
+    payload = https.payload
+    tls = _for_home(site.probe(ProbeKind.TLS), site)
+    tls_payload = tls.payload if tls else None
+    cert = tls_payload.get("certificate") if tls_payload else None
+    protocols = (tls_payload.get("protocols") if tls_payload else None) or {}
+    old = [p for p in OLD_TLS if protocols.get(p)]
+    data = {
+        "valid_https": payload.get("valid_https"),
+        "supports_https": payload.get("supports_https"),
+        "verify_error": cert.get("verify_error") if cert else None,
+        "hostname_match": cert.get("hostname_match") if cert else None,
+        "not_after": cert.get("not_after") if cert else None,
+        "old_protocols": old,
+    }
+    url = payload.get("canonical_url") or site.homepage
+    if not payload.get("supports_https"):
+        return Finding.failed(Evidence(f"{https.host} offers no HTTPS", url, data))
+    if not payload.get("valid_https"):
+        verify_error = cert.get("verify_error") if cert else None
+        reason = verify_error or (tls_payload.get("error_class") if tls_payload else None) or "invalid certificate"
+        return Finding.failed(Evidence(f"the certificate of {https.host} is not valid: {reason}", url, data))
+    if old:
+        return Finding.graded(0.5, Evidence(f"valid, but {', '.join(old)} still accepted", url, data))
+    return Finding.passed(Evidence(f"valid certificate, TLS ≥ 1.2 only on {https.host}", url, data))
+
+
+def _https_crawled(site: SiteFacts) -> Finding | None:
+    """The crawler's own handshake with the home page: valid or not, but no TLS versions and no other endpoint."""
     if site.crawl is None:
-        return Finding.not_observed("no TLS facts")
+        return None
     error = site.crawl.error_class or ""
     if error.startswith("tls_error"):
         return Finding.failed(Evidence(f"the crawler's TLS handshake failed: {error}", site.homepage))
@@ -110,6 +133,9 @@ def https_valid(site: SiteFacts) -> Finding:
     if home is not None and home.ok and (home.final_url or home.url).startswith("https://"):
         return Finding.passed(Evidence("the crawler verified the certificate (TLS versions not probed)", home.url))
     return Finding.not_observed("HTTPS was not tested (the probes did not run)", site.homepage)
+
+
+HTTPS_SOURCES: Preference = ((Source.PROBE, _https_probed), (Source.CRAWL, _https_crawled))
 
 
 @check("INF-04", "https-enforced", "HTTPS enforced", needs=(Source.PROBE,))
@@ -157,13 +183,18 @@ class _CrawledHeaders(TypedDict):
     set_cookie: str | None
 
 
-def _headers(site: SiteFacts) -> tuple[HttpFact | _CrawledHeaders, str | None, str] | None:
-    """The home page's security-relevant headers: from the probe's http record, else from the crawled page.
-    Returns (fields, url, scheme)."""
+Headers = tuple[HttpFact | _CrawledHeaders, str | None, str]  # (fields, url, scheme)
+
+
+def _headers_probed(site: SiteFacts) -> Headers | None:
     row = _for_home([r for r in site.probe(ProbeKind.HTTP) if r.payload.get("status") is not None], site)
-    if row is not None:
-        payload = row.payload
-        return payload, payload.get("final_url") or payload.get("url"), str(payload.get("scheme") or "")
+    if row is None:
+        return None
+    payload = row.payload
+    return payload, payload.get("final_url") or payload.get("url"), str(payload.get("scheme") or "")
+
+
+def _headers_crawled(site: SiteFacts) -> Headers | None:
     home = site.home
     if home is None or home.status is None:
         return None
@@ -195,6 +226,10 @@ def _headers(site: SiteFacts) -> tuple[HttpFact | _CrawledHeaders, str | None, s
     return fields, final, urlsplit(final).scheme
 
 
+# The home page's security-relevant headers (INF-05, INF-06): the probe's http record, else the crawled page's.
+HEADER_SOURCES = ((Source.PROBE, _headers_probed), (Source.CRAWL, _headers_crawled))
+
+
 @check("INF-05", "hsts", "HSTS", needs=BOTH)
 def hsts(site: SiteFacts) -> Finding:
     """What: Strict-Transport-Security on the HTTPS home page with max-age of at least one year.
@@ -203,14 +238,18 @@ def hsts(site: SiteFacts) -> Finding:
     Outcomes: PASS max-age ≥ 31536000; PARTIAL 0.5 shorter; FAIL absent (or no HTTPS); NOT_OBSERVED when the
     home page was not fetched, or when only a plain-HTTP crawl (no probe) saw it.
     """
-    found = _headers(site)
+    found = first_seen(site, HEADER_SOURCES)
     if found is None:
         return Finding.not_observed("the home page's headers were not recorded", site.homepage)
-    fields, url, scheme = found
-    header = fields.get("hsts")
+    source, (fields, url, scheme) = found
     if scheme != "https" and not site.has(Source.PROBE):
         # A crawl that started at http:// never asked for HTTPS: absence of HSTS is not shown.
         return Finding.not_observed("HTTPS was not probed; the crawl saw the site over plain HTTP", url)
+    return attributed(_hsts_finding(fields, url, scheme), source)
+
+
+def _hsts_finding(fields: HttpFact | _CrawledHeaders, url: str | None, scheme: str) -> Finding:
+    header = fields.get("hsts")
     if scheme != "https" or not header:
         where = "served over plain HTTP" if scheme != "https" else "no Strict-Transport-Security header"
         return Finding.failed(Evidence(f"no HSTS: {where}", url))
@@ -230,10 +269,10 @@ def security_headers(site: SiteFacts) -> Finding:
     Evidence: which of the five were sent (probe, else the crawled home page).
     Outcomes: PASS all five, PARTIAL by share, FAIL none; NOT_OBSERVED when no response was recorded.
     """
-    found = _headers(site)
+    found = first_seen(site, HEADER_SOURCES)
     if found is None:
         return Finding.not_observed("the home page's headers were not recorded", site.homepage)
-    fields, url, _ = found
+    source, (fields, url, _) = found
     have = {
         "content-security-policy": bool(fields.get("csp")),
         "x-content-type-options": str(fields.get("x_content_type_options") or "").lower() == "nosniff",
@@ -242,16 +281,22 @@ def security_headers(site: SiteFacts) -> Finding:
         "permissions-policy": bool(fields.get("permissions_policy")),
     }
     summary = f"{sum(have.values())} of 5 security headers: " + ", ".join(k for k, v in have.items() if v)
-    return Finding.graded(sum(have.values()) / 5, Evidence(summary, url, have))
+    return attributed(Finding.graded(sum(have.values()) / 5, Evidence(summary, url, have)), source)
 
 
-def _cookies_secure(site: SiteFacts) -> tuple[bool, Evidence] | None:
-    """Every cookie of the home page is Secure, HttpOnly and SameSite (probe cookies, else Set-Cookie)."""
+CookieFlags = tuple[bool, Evidence]  # every cookie of the home page is Secure, HttpOnly and SameSite; why
+
+
+def _cookies_probed(site: SiteFacts) -> CookieFlags | None:
     row = _for_home([r for r in site.probe(ProbeKind.HTTP) if r.payload.get("status") is not None], site)
-    if row is not None:
-        cookies = list(row.payload.get("cookies") or [])
-        bad = [c.get("name") for c in cookies if not (c.get("secure") and c.get("httponly") and c.get("samesite"))]
-        return not bad, Evidence(f"{len(cookies)} cookies, without a flag: {bad or 'none'}", row.payload.get("url"))
+    if row is None:
+        return None
+    cookies = list(row.payload.get("cookies") or [])
+    bad = [c.get("name") for c in cookies if not (c.get("secure") and c.get("httponly") and c.get("samesite"))]
+    return not bad, Evidence(f"{len(cookies)} cookies, without a flag: {bad or 'none'}", row.payload.get("url"))
+
+
+def _cookies_crawled(site: SiteFacts) -> CookieFlags | None:
     home = site.home
     if home is None or home.status is None:
         return None
@@ -261,6 +306,10 @@ def _cookies_secure(site: SiteFacts) -> tuple[bool, Evidence] | None:
     lowered = raw.lower()
     ok = "secure" in lowered and "httponly" in lowered and "samesite" in lowered
     return ok, Evidence(f"Set-Cookie: {raw[:120]}", home.url)
+
+
+# The cookie flags of INF-07: the probe's parsed cookies, else the crawled home page's Set-Cookie header.
+COOKIE_SOURCES = ((Source.PROBE, _cookies_probed), (Source.CRAWL, _cookies_crawled))
 
 
 @check("INF-07", "cookies-and-consent", "Cookie security & PDPA consent", mode="B", needs=(Source.BROWSER,))
@@ -278,7 +327,8 @@ def cookies_and_consent(site: SiteFacts) -> Finding:
     if not pages:
         return Finding.not_observed("the home page was not rendered in the browser", site.homepage)
     payload = pages[0].payload
-    cookies = _cookies_secure(site)
+    seen = first_seen(site, COOKIE_SOURCES)
+    cookies = (seen[1][0], sourced(seen[1][1], seen[0])) if seen else None
     secure = bool(cookies and cookies[0]) and str(payload.get("final_url") or pages[0].url).startswith("https://")
     banner = bool((payload.get("consent_banner") or {}).get("present"))
     early = [c.get("name") for c in payload.get("cookies_before_interaction") or [] if not c.get("first_party")]

@@ -18,6 +18,7 @@ from egov_crawl.scoring.checks.common import (
     match_evidence,
     page_of,
 )
+from egov_crawl.scoring.checks.sources import Preference, decide
 from egov_crawl.scoring.detections import main_language, other_language, other_language_pages, page_language
 from egov_crawl.scoring.lexicon import find_host, find_in_text, fold, load_lexicon
 from egov_crawl.scoring.model import Evidence, Finding
@@ -271,6 +272,10 @@ def transactional_eservices(site: SiteFacts) -> Finding:
     none; NOT_OBSERVED when neither could tell, or when robots.txt closed the e-services to the browser (the
     crawl obeys the same file, so it could not have seen them either).
     """
+    return decide(site, ESERVICE_SOURCES, Finding.not_observed("no e-service was observed", site.homepage))
+
+
+def _eservices_journeyed(site: SiteFacts) -> Finding | None:
     # A journey whose first page did not load (net::ERR_…, e.g. a certificate the browser rightly refused)
     # observed nothing about the e-service itself.
     journeys = [b for b in site.browser_of(BrowserKind.JOURNEY) if not b.error_class and not _not_loaded(b.payload)]
@@ -284,6 +289,10 @@ def transactional_eservices(site: SiteFacts) -> Finding:
             for j in failed[:3]
         ]
         return Finding.graded(len(done) / len(journeys), *evidence)
+    return None
+
+
+def _eservices_crawled(site: SiteFacts) -> Finding | None:
     reason = content_unobserved(site)
     if reason:
         return Finding.not_observed(reason, site.homepage)
@@ -294,6 +303,10 @@ def transactional_eservices(site: SiteFacts) -> Finding:
     if closed:
         return Finding.not_observed(f"robots.txt closes {len(closed)} e-service(s) to crawlers", closed[0].url)
     return absent(site, "no e-service with an online form")
+
+
+# Completed journeys (the browser) say more than a form that starts a service (the crawl).
+ESERVICE_SOURCES: Preference = ((Source.BROWSER, _eservices_journeyed), (Source.CRAWL, _eservices_crawled))
 
 
 @check("SRV-11", "digital-forms", "Digital forms instead of print-only forms")
