@@ -163,7 +163,7 @@ class _SiteBuilder(PageMaker):
             headers=sitefacts.server_headers(q) + sitefacts.security_headers(q, script_hosts),
             cookies=(sitefacts.session_cookie(slug, q, f"{self.rng.getrandbits(64):016x}"),),
             robots_txt=sitefacts.robots_txt(base, q),
-            security_txt=sitefacts.security_txt(base, slug, q, self.ref),
+            security_txt_fields=sitefacts.security_txt(base, slug, q, self.ref),
             datasets=tuple(self.datasets),
             eservices=tuple(self.eservices),
             zone=sitefacts.zone(slug, q, 1 + [a.slug for a in ROSTER].index(slug)),

@@ -7,7 +7,6 @@ what was really served. Deterministic for a seed: ports appear only in the optio
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import asdict
 from typing import Any
@@ -127,11 +126,10 @@ def _headers(site: Site, secure: bool) -> dict[str, str]:
     return headers
 
 
-def _security_txt(text: str | None) -> dict[str, Any] | None:
-    if text is None:
+def _security_txt(site: Site) -> dict[str, Any] | None:
+    if site.security_txt_fields is None:
         return None
-    fields = dict(re.findall(r"^([A-Za-z-]+): (.*)$", text, flags=re.M))
-    return {"text": text, "fields": fields}
+    return {"text": site.security_txt, "fields": dict(site.security_txt_fields)}
 
 
 # axe-core rules the testbed injects on purpose; other rules are not part of the ground truth.
@@ -210,7 +208,7 @@ def site_manifest(site: Site) -> dict[str, Any]:
         }
         if q.sitemap
         else None,
-        "security_txt": _security_txt(site.security_txt),
+        "security_txt": _security_txt(site),
         "rss": f"{site.base_url}/news/rss.xml",
         "not_found_status": 200 if q.soft_404 else 404,
         "pages": [_page(site, page) for page in site.pages],

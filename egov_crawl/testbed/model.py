@@ -340,7 +340,7 @@ class Site:
     headers: tuple[tuple[str, str], ...]  # sent with every HTML response of the site (HTTPS adds HSTS)
     cookies: tuple[str, ...]  # Set-Cookie values sent with the home page
     robots_txt: str | None
-    security_txt: str | None
+    security_txt_fields: tuple[tuple[str, str], ...] | None  # (field, value) in file order; None: no file
     datasets: tuple[Dataset, ...]
     eservices: tuple[EService, ...]
     zone: Zone
@@ -351,6 +351,14 @@ class Site:
     @property
     def host(self) -> str:
         return f"www.{self.slug}.test"
+
+    @property
+    def security_txt(self) -> str | None:
+        """The file served at /.well-known/security.txt, written from its fields (the manifest's ground truth
+        names the fields themselves, so nothing in the testbed parses the file back)."""
+        if self.security_txt_fields is None:
+            return None
+        return "".join(f"{name}: {value}\n" for name, value in self.security_txt_fields)
 
     @property
     def apex(self) -> str:

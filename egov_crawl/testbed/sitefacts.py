@@ -70,17 +70,17 @@ def robots_txt(base_url: str, quality: Quality) -> str | None:
     return "\n".join(lines) + "\n"
 
 
-def security_txt(base_url: str, slug: str, quality: Quality, reference: date) -> str | None:
+def security_txt(base_url: str, slug: str, quality: Quality, reference: date) -> tuple[tuple[str, str], ...] | None:
     """RFC 9116: Contact and Expires are required; Expires less than a year ahead is recommended (§2.5.5)."""
     if not quality.security_txt:
         return None
     expires = reference + timedelta(days=300)
     return (
-        f"Contact: mailto:security@{slug}.test\n"
-        f"Expires: {expires.isoformat()}T00:00:00.000Z\n"
-        "Preferred-Languages: th, en\n"
-        f"Canonical: {base_url}/.well-known/security.txt\n"
-        f"Policy: {base_url}/security-policy/\n"
+        ("Contact", f"mailto:security@{slug}.test"),
+        ("Expires", f"{expires.isoformat()}T00:00:00.000Z"),
+        ("Preferred-Languages", "th, en"),
+        ("Canonical", f"{base_url}/.well-known/security.txt"),
+        ("Policy", f"{base_url}/security-policy/"),
     )
 
 
