@@ -148,6 +148,7 @@ class FindingRow:
     evidence: list[dict[str, str | None]]
     more: int
     note: str | None = None  # why the counted outcome is not the check's ("applies to province, local")
+    fix: Any = None  # how to fix it (scoring.remediation.Remediation), shown where the outcome is FAIL or PARTIAL
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ def _finding_groups(score: Any, findings: list[Any]) -> list[FindingGroup]:
                 shown,
                 more,
                 scored.get("note"),
+                spec.remediation if spec and outcome in ("FAIL", "PARTIAL") else None,
             )
         )
     order = [p for p in score.pillars if p in grouped] + sorted(p for p in grouped if p not in score.pillars)
