@@ -144,3 +144,16 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(store: Path, args: list[str],
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert _digest(store) == before
+
+
+def test_the_national_report_and_agency_pages_show_what_changed(store: Path, tmp_path: Path) -> None:
+    _complete(store, 1, 2)
+    done = cli("report", "--all", "--db", str(store), "-o", str(tmp_path / "report"))
+    assert done.returncode == 0, done.stderr
+    index = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    section = index.split('<section id="changes">', 1)[1].split("</section>", 1)[0]
+    assert "Changes since run 1" in section and "0 indicators improved and 2 regressed" in section
+    assert '<a href="agency/revenue.html">revenue</a></td><td><code>OPN-03</code>' in section
+    page = (tmp_path / "report" / "agency" / "revenue.html").read_text(encoding="utf-8")
+    trend = page.split('<section id="trend">', 1)[1].split("</section>", 1)[0]
+    assert "Since run 1" in trend and 'regressed: <a href="#OPN-03"><code>OPN-03</code></a>' in trend
