@@ -173,6 +173,9 @@ def _mount_optional_apps() -> None:
     from egov_crawl.report.command import mount as mount_report
 
     mount_report(app)  # report, summary, score, rank, explain, history
+    from egov_crawl.report.publish_command import mount as mount_publish
+
+    mount_publish(app)  # actions, export matrix, changes
     from egov_crawl.testbed.command import app as testbed_app
 
     app.add_typer(testbed_app, name="testbed", help="The sample government web: serve it, print its manifest.")

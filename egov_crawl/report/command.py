@@ -270,6 +270,12 @@ def explain_command(
         )
     console.print()
     console.print(found.doc, markup=False)
+    if found.remediation:
+        fix = found.remediation
+        console.print()
+        console.print(f"How to fix: {fix['en']}", markup=False, highlight=False)
+        console.print(f"วิธีแก้ไข: {fix['th']}", markup=False, highlight=False)
+        console.print(f"Standard: {fix['standard']}" + (f" ({fix['link']})" if fix.get("link") else ""), markup=False)
 
 
 def history_command(

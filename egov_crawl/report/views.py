@@ -246,6 +246,7 @@ class Explanation:
     methodology: dict[str, Any]
     note: str | None = None  # why the counted outcome differs from the check's ("applies to province, local")
     finding_outcome: str | None = None  # what the check itself concluded
+    remediation: dict[str, str] | None = None  # how to fix it: standard, en, th (and a link)
 
 
 def _known_agency(session: Any, agency_id: str) -> None:
@@ -328,6 +329,7 @@ def explain(
         },
         counted.get("note"),
         finding.outcome,
+        spec.remediation.model_dump(exclude_none=True),
     )
 
 

@@ -31,6 +31,7 @@ from egov_crawl import __version__
 from egov_crawl.errors import UserError
 from egov_crawl.output import strip_controls
 from egov_crawl.report import views
+from egov_crawl.report.changes import Changes, changes_since
 from egov_crawl.report.export import RANK_COLUMNS
 from egov_crawl.report.html import charts
 from egov_crawl.report.national import Methodology, NationalSummary, RunInfo, national_summary, profile_warnings
@@ -148,6 +149,7 @@ class FindingRow:
     evidence: list[dict[str, str | None]]
     more: int
     note: str | None = None  # why the counted outcome is not the check's ("applies to province, local")
+    fix: Any = None  # how to fix it (scoring.remediation.Remediation), shown where the outcome is FAIL or PARTIAL
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,7 @@ def _finding_groups(score: Any, findings: list[Any]) -> list[FindingGroup]:
                 shown,
                 more,
                 scored.get("note"),
+                spec.remediation if spec and outcome in ("FAIL", "PARTIAL") else None,
             )
         )
     order = [p for p in score.pillars if p in grouped] + sorted(p for p in grouped if p not in score.pillars)
@@ -269,6 +272,7 @@ def _write_agency_page(
     evidence_root: Path,
     methodology_id: str,
     national_link: str | None,
+    changes: Changes | None = None,
 ) -> Path:
     history = views.history(db_url, agency_id, methodology_id=methodology_id)  # refuses an unknown agency
     card = views.score_card(db_url, agency_id, run_id=run_id, methodology_id=methodology_id)
@@ -299,6 +303,8 @@ def _write_agency_page(
             screenshots=_screenshots(facts, evidence_root, out_dir, prefix="../"),
             national_link=national_link,
             warnings=profile_warnings([score]),
+            changes=changes,
+            agency_changes=[c for c in changes.changes if c.agency_id == agency_id] if changes else [],
         )
 
 
@@ -332,7 +338,17 @@ def write_agency_report(
         evidence_root=_evidence_root(evidence_dir, db_url),
         methodology_id=methodology_id,
         national_link=None,
+        changes=_changes(db_url, run_id, methodology_id, agency_id),
     )
+
+
+def _changes(db_url: str, run_id: int | None, methodology_id: str, agency_id: str | None = None) -> Changes | None:
+    """What changed since the complete run before this one; None when there is none to compare with (the first
+    run) or the methodology is not a bundled one."""
+    try:
+        return changes_since(db_url, run_id=run_id, methodology=methodology_id, agency_id=agency_id)
+    except UserError:
+        return None
 
 
 # --- the national report -------------------------------------------------------------------------------------
@@ -423,6 +439,7 @@ def write_national_report(
     _prepare(out_dir)
     summary = national_summary(db_url, run_id=run_id, methodology_id=methodology_id, top=TOP_OBSTACLES)
     root = _evidence_root(evidence_dir, db_url)
+    changes = _changes(db_url, summary.run.id, methodology_id)
     for row in summary.rows:
         _write_agency_page(
             db_url,
@@ -432,6 +449,7 @@ def write_national_report(
             evidence_root=root,
             methodology_id=methodology_id,
             national_link="../index.html",
+            changes=changes,
         )
     return _render(
         "national.html.j2",
@@ -440,5 +458,7 @@ def write_national_report(
         columns=RANK_COLUMNS,
         ranking=_ranking(summary),
         obstacles_chart=_obstacles_chart(summary),
+        changes=changes,
+        agency_href=lambda agency_id: f"agency/{quote(page_name(agency_id))}",
         **_distributions(summary),
     )
