@@ -17,7 +17,7 @@ from egov_crawl.distributed import queues, tasks, tracking
 from egov_crawl.distributed.options import decode_options, encode_options
 from egov_crawl.errors import UserError
 from egov_crawl.phases import PHASES
-from egov_crawl.pipeline.nightly import RunOptions
+from egov_crawl.pipeline.options import RunOptions
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory

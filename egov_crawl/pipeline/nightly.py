@@ -12,16 +12,15 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
 from egov_crawl import __version__, failures
 from egov_crawl.errors import UserError
-from egov_crawl.hostmap import HostMap
 from egov_crawl.phases import PHASES
 from egov_crawl.pipeline.lock import run_lock
+from egov_crawl.pipeline.options import RunOptions
 from egov_crawl.pipeline.runlog import RunLog
 from egov_crawl.registry.models import Registry
 from egov_crawl.store import repository
@@ -39,26 +38,6 @@ class RunFailed(UserError):
     """A phase could not go on (not: a site failed). The run is marked failed; stored facts stay."""
 
     exit_code = EXIT_RUN_FAILED
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    agency_ids: list[str] | None = None  # None: the whole registry
-    phases: tuple[str, ...] = PHASES
-    kind: str = "nightly"
-    hostmap: HostMap | None = None
-    ca_file: Path | None = None
-    dns_server: str | None = None  # ip:port of the resolver the probes ask
-    trust_anchors: Any = None  # DNSSEC trust anchors for that resolver's zones (testbed)
-    evidence_dir: Path | None = None
-    chromium: str | None = None
-    max_pages: int | None = None
-    incremental: bool = True  # conditional requests against the previous complete crawl
-    polite: bool = True
-    contact_url: str | None = None
-    methodology: Path | None = None
-    browser_contexts: int = 2
-    log_file: Path | None = None
 
 
 @dataclass
