@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from playwright.async_api import BrowserContext
 
-from egov_crawl import __version__, failures
+from egov_crawl import failures
 from egov_crawl.browser.budget import ByteBudget
 from egov_crawl.browser.evidence import Evidence
 from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
@@ -42,7 +42,7 @@ from egov_crawl.facts.browser import FactKind
 from egov_crawl.hostmap import HostMap
 from egov_crawl.identity import user_agent
 from egov_crawl.registry.models import Agency, EService, Registry
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, session_factory
 
 EventHandler = Callable[[dict[str, Any]], None]
@@ -341,7 +341,7 @@ def browse(
     engine = open_store(db_url)
     sessions = session_factory(engine)
     with sessions.begin() as session:
-        run = repository.run_to_collect_into(session, run_id, code_version=__version__)
+        run = runs.collect_into(session, run_id)
         repository.sync_agencies(session, selected)
         candidates = {
             a.id: repository.crawl_sample_candidates(session, run, a.id) if crawl_sample else None for a in selected

@@ -123,14 +123,13 @@ def _trust_anchors(path: Path | None) -> Any:
 
 def _run_id(db_url: str, run_id: int | None) -> int:
     """``--run`` if it exists; else the newest run; else a new ad-hoc run (common rules for commands)."""
-    from egov_crawl import __version__
-    from egov_crawl.store import repository
+    from egov_crawl.store import runs
     from egov_crawl.store.db import open_store, session_factory
 
     engine = open_store(db_url)
     try:
         with session_factory(engine).begin() as session:
-            return repository.run_to_collect_into(session, run_id, code_version=__version__)
+            return runs.collect_into(session, run_id)
     finally:
         engine.dispose()
 
