@@ -332,8 +332,9 @@ def browse(
     Pages per agency: home page, declared e-services, a sample of the run's crawl (``sample.py``; left out with
     ``crawl_sample=False``, which keeps what the home-page indicators, journeys and search need); ``kinds``
     leaves out journeys or searches (bench/browser.py compares pages alone with Lighthouse). Facts are
-    written as each job ends. An agency whose home page stalls is not browsed (``skip.py``). ``evidence_dir``
-    None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a SQLite database, else ``./evidence``.
+    written as each job ends; the agencies' facts of the run from an earlier browse are dropped first. An agency
+    whose home page stalls is not browsed (``skip.py``). ``evidence_dir`` None: ``$EGOV_CRAWL_EVIDENCE``, else
+    ``evidence/`` next to a SQLite database, else ``./evidence``.
     Every request carries the crawler's User-Agent with ``contact_url``; a job whose URL robots.txt disallows
     for that agent is not browsed (``robots_gate.py``).
     """
@@ -343,6 +344,8 @@ def browse(
     with sessions.begin() as session:
         run = runs.collect_into(session, run_id)
         repository.sync_agencies(session, selected)
+        for agency in selected:  # browsed again (a rerun, a retried task): replaced, as probes and scores are
+            repository.delete_browser_facts(session, run, agency.id)
         candidates = {
             a.id: repository.crawl_sample_candidates(session, run, a.id) if crawl_sample else None for a in selected
         }

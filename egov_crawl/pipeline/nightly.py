@@ -132,19 +132,9 @@ def browse_agencies(
     on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> BrowseSummary:
     """The browse phase for ``agency_ids`` as the run's options set it up (the nightly run and a worker's task).
-
-    Browser facts are appended as each job ends; a browse killed part-way and redone would store its agencies'
-    facts twice. The phase is redone whole, so it first drops what an interrupted attempt wrote.
-    """
+    A browse killed part-way is redone whole: ``browse`` replaces what the interrupted attempt wrote."""
     from egov_crawl.browser.runner import browse
 
-    engine = open_store(db_url)
-    try:
-        with session_factory(engine).begin() as session:
-            for agency_id in agency_ids:
-                repository.delete_browser_facts(session, run_id, agency_id)
-    finally:
-        engine.dispose()
     return browse(
         registry,
         agency_ids,

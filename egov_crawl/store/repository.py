@@ -460,7 +460,7 @@ def browser_facts(session: Session, run_id: int, *, agency_id: str | None = None
 
 
 def delete_browser_facts(session: Session, run_id: int, agency_id: str) -> int:
-    """Drop an agency's browser facts of a run before a retried browse task records them again."""
+    """Drop an agency's browser facts of a run before a browse records them again (a rerun, a retried task)."""
     from sqlalchemy import delete
 
     from egov_crawl.store.models import BrowserFact
