@@ -514,7 +514,7 @@ class ScoringWrite(NamedTuple):
 def prepare_scoring_results(
     dialect: Dialect, run_id: int, methodology_id: str, findings: list[dict[str, Any]], scores: list[dict[str, Any]]
 ) -> ScoringWrite:
-    """The inserts of ``replace_scoring_results`` with every value already converted for ``dialect``'s driver
+    """The inserts of ``store_scoring_results`` with every value already converted for ``dialect``'s driver
     (JSON encoded, dates formatted): no store needed, so worker processes do it and the writer only executes."""
     from egov_crawl.store.models import Finding, Score
 
