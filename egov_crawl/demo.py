@@ -9,14 +9,14 @@ ranking, stops the testbed. The store is kept between demos, so a second demo ad
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 
 from egov_crawl.output import Format, terminal_safe
 from egov_crawl.pipeline.interrupt import stop_quietly
-from egov_crawl.pipeline.nightly import RunOptions, run_pipeline
+from egov_crawl.pipeline.nightly import run_pipeline
+from egov_crawl.pipeline.options import run_options, testbed_settings
 from egov_crawl.pipeline.runlog import ConsoleRunLog
 from egov_crawl.registry import Registry, load_registry
 from egov_crawl.store import db as store_db
@@ -57,27 +57,24 @@ def _run_demo(out_dir: Path, registry_file: Path, console: Console, only: list[s
     )
 
     started = time.monotonic()
-    running = start_testbed(out_dir / "testbed", include_hostile=False)
+    testbed_dir = out_dir / "testbed"
+    running = start_testbed(testbed_dir, include_hostile=False)
     try:
         sample = load_registry(running.registry_path)
         console.print(
             f"[bold]testbed[/]   {len(sample.agencies)} sample agencies on 127.0.0.1:{running.http_port} (HTTP), "
             f":{running.https_port} (HTTPS), DNS :{running.dns_port}, CA {running.ca_pem}"
         )
-        state = running.state()
-        options = RunOptions(
+        options = run_options(
+            agency_ids=sample_ids(sample, only),
             kind="demo",
-            hostmap=running.hostmap,
-            ca_file=running.ca_pem,
-            dns_server=f"127.0.0.1:{running.dns_port}" if running.dns_port else None,
-            trust_anchors=state.get("dns_trust_anchors"),
-            evidence_dir=out_dir / "evidence",
-            polite=False,  # our own loopback server: no need to wait between requests
-            incremental=False,  # a demo shows a full crawl each time
-            contact_url=DEMO_CONTACT,
+            testbed=testbed_settings(testbed_dir),
+            evidence=out_dir / "evidence",
+            fast=True,  # our own loopback server: no need to wait between requests
+            full=True,  # a demo shows a full crawl each time
+            contact=DEMO_CONTACT,
             log_file=out_dir / "crawl.log",
         )
-        options = replace(options, agency_ids=sample_ids(sample, only))
         report = run_pipeline(sample, db_url=db_url, options=options, log=ConsoleRunLog(console))
     finally:
         running.stop()

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from playwright.async_api import BrowserContext
 
-from egov_crawl import __version__, failures
+from egov_crawl import failures
 from egov_crawl.browser.budget import ByteBudget
 from egov_crawl.browser.evidence import Evidence
 from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
@@ -42,7 +42,7 @@ from egov_crawl.facts.browser import FactKind
 from egov_crawl.hostmap import HostMap
 from egov_crawl.identity import user_agent
 from egov_crawl.registry.models import Agency, EService, Registry
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, session_factory
 
 EventHandler = Callable[[dict[str, Any]], None]
@@ -332,8 +332,9 @@ def browse(
     Pages per agency: home page, declared e-services, a sample of the run's crawl (``sample.py``; left out with
     ``crawl_sample=False``, which keeps what the home-page indicators, journeys and search need); ``kinds``
     leaves out journeys or searches (bench/browser.py compares pages alone with Lighthouse). Facts are
-    written as each job ends. An agency whose home page stalls is not browsed (``skip.py``). ``evidence_dir``
-    None: ``$EGOV_CRAWL_EVIDENCE``, else ``evidence/`` next to a SQLite database, else ``./evidence``.
+    written as each job ends; the agencies' facts of the run from an earlier browse are dropped first. An agency
+    whose home page stalls is not browsed (``skip.py``). ``evidence_dir`` None: ``$EGOV_CRAWL_EVIDENCE``, else
+    ``evidence/`` next to a SQLite database, else ``./evidence``.
     Every request carries the crawler's User-Agent with ``contact_url``; a job whose URL robots.txt disallows
     for that agent is not browsed (``robots_gate.py``).
     """
@@ -341,8 +342,10 @@ def browse(
     engine = open_store(db_url)
     sessions = session_factory(engine)
     with sessions.begin() as session:
-        run = repository.run_to_collect_into(session, run_id, code_version=__version__)
+        run = runs.collect_into(session, run_id)
         repository.sync_agencies(session, selected)
+        for agency in selected:  # browsed again (a rerun, a retried task): replaced, as probes and scores are
+            repository.delete_browser_facts(session, run, agency.id)
         candidates = {
             a.id: repository.crawl_sample_candidates(session, run, a.id) if crawl_sample else None for a in selected
         }

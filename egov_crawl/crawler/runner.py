@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -23,15 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from egov_crawl import __version__, failures
+from egov_crawl import failures
 from egov_crawl.crawler import events, jobfolder
 from egov_crawl.crawler.plan import AgencyPlan, PreviousPage
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.registry.models import Registry
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, retry_delays, session_factory
-from egov_crawl.store.models import Run, utcnow
 from egov_crawl.stored_entry import stored_entry
 
 logger = logging.getLogger(__name__)
@@ -204,15 +202,6 @@ def _select(registry: Registry, agency_ids: Sequence[str] | None) -> list[dict[s
     return [stored_entry(agency) for agency in registry.select(agency_ids)]  # job file, site_crawl: no fill values
 
 
-def _unfinished_run(session: Any) -> Run | None:
-    """The newest run whose crawl started and did not finish (``--resume`` without a run id)."""
-    for run in repository.latest_runs(session, limit=50):
-        crawl = (run.options or {}).get("crawl")
-        if crawl and not (run.summary or {}).get("crawl", {}).get("finished"):
-            return run
-    return None
-
-
 def crawl(
     registry: Registry,
     agency_ids: Sequence[str] | None,
@@ -244,31 +233,28 @@ def crawl(
     created_run = False
     with sessions.begin() as session:
         if resume and run_id is None:
-            run = _unfinished_run(session)
+            run = runs.unfinished_run(session, "crawl")
             if run is None:
                 raise UserError("--resume: no unfinished crawl in this database; start one without --resume")
             run_id = run.id
             if not agency_ids:
-                agency_ids = run.options["crawl"].get("agency_ids") or None
+                request = runs.state_of(run).request.crawl
+                agency_ids = (request.agency_ids if request else None) or None
         selected = _select(registry, agency_ids)
         repository.sync_agencies(session, registry.select([a["id"] for a in selected]))
-        options = {
-            "agency_ids": [a["id"] for a in selected],
-            "max_pages": max_pages,
-            "max_depth": max_depth,
-            "warc_dir": str(warc_dir) if warc_dir else None,
-            "incremental": incremental,
-            "polite": polite,
-        }
+        crawl_request = runs.CrawlRequest(
+            agency_ids=[a["id"] for a in selected],
+            max_pages=max_pages,
+            max_depth=max_depth,
+            warc_dir=str(warc_dir) if warc_dir else None,
+            incremental=incremental,
+            polite=polite,
+        )
         if run_id is None:
-            run = repository.create_run(session, code_version=__version__, options={"crawl": options})
-            run.registry_hash = hashlib.sha256(registry.model_dump_json().encode()).hexdigest()
-            run_id, created_run = run.id, True
+            run_id = runs.create_run(session, request=runs.RunRequest(crawl=crawl_request), registry=registry).id
+            created_run = True
         else:
-            existing = session.get(Run, run_id)
-            if existing is None:
-                raise UserError(f"run {run_id} does not exist in this database")
-            existing.options = {**(existing.options or {}), "crawl": (existing.options or {}).get("crawl", options)}
+            runs.attach_crawl(session, run_id, crawl_request)
     job = CrawlJob(
         db_url=db_url,
         run_id=run_id,
@@ -294,23 +280,13 @@ def crawl(
             for sc in repository.site_crawls_for_run(session, run_id)
             if sc.agency_id in {a["id"] for a in selected}
         ]
-        run = session.get(Run, run_id)
-        assert run is not None
         finished = code == 0 and len(results) == len(selected) and all(r.status != "running" for r in results)
         interrupted = any(must_resume(r.status, r.error_class) for r in results) or code != 0
-        run.summary = {
-            **(run.summary or {}),
-            "crawl": {
-                "finished": finished and not interrupted,
-                "agencies": len(results),
-                "pages": sum(r.pages for r in results),
-            },
-        }
-        # A pipeline run (``egov-crawl run``) has more phases after this one: its status is the pipeline's to
-        # set, and "complete" here would hide a later crash from ``run --resume``.
-        if created_run or (resume and "pipeline" not in (run.options or {})):
-            run.status = "interrupted" if interrupted else "complete"
-            run.finished_at = None if interrupted else utcnow()
+        outcome = runs.CrawlOutcome(
+            finished=finished and not interrupted, agencies=len(results), pages=sum(r.pages for r in results)
+        )
+        # The crawl settles the status of a run it started or resumed; never of a run with more phases to run.
+        runs.record_crawl(session, run_id, outcome, interrupted=interrupted, settle=created_run or resume)
     engine.dispose()
     return CrawlSummary(run_id, results)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ from egov_crawl.cli_options import (
     ALL_PHASES,
     AgenciesArg,
     AllOption,
+    AllowPrivateOption,
     CaFileOption,
     ContactOption,
     DbOption,
@@ -29,9 +29,8 @@ from egov_crawl.cli_options import (
     agency_selection,
 )
 from egov_crawl.errors import UserError
-from egov_crawl.hostmap import HostMap
 from egov_crawl.output import Column, Format, render, render_document
-from egov_crawl.pipeline.nightly import RunOptions
+from egov_crawl.pipeline.options import run_options_from_flags, testbed_settings
 
 RedisOption = Annotated[
     str | None, typer.Option("--redis", help="Redis URL (env: EGOV_CRAWL_REDIS; default redis://127.0.0.1:6379/0)")
@@ -60,9 +59,12 @@ def enqueue_command(
     phases: PhasesOption = ALL_PHASES,
     testbed: TestbedOption = None,
     hostmap: HostmapOption = None,
+    allow_private: AllowPrivateOption = False,
     ca_file: CaFileOption = None,
     dns_server: Annotated[str | None, typer.Option("--dns-server", help="Resolver for the probes, IP:PORT")] = None,
-    evidence: Annotated[Path | None, typer.Option("--evidence", help="Screenshots folder (shared storage)")] = None,
+    evidence: Annotated[
+        Path | None, typer.Option("--evidence", help="Screenshots folder, shared storage (env: EGOV_CRAWL_EVIDENCE)")
+    ] = None,
     chromium: Annotated[str | None, typer.Option("--chromium", help="Chromium executable on the workers")] = None,
     methodology: Annotated[Path | None, typer.Option("--methodology", help="Methodology YAML")] = None,
     max_pages: MaxPagesOption = None,
@@ -77,27 +79,12 @@ def enqueue_command(
 ) -> None:
     """Create a run and put one task per agency and phase on the Redis queues (workers run them)."""
     from egov_crawl.distributed.enqueue import enqueue_run
-    from egov_crawl.pipeline.command import testbed_settings
     from egov_crawl.registry import load_registry
 
     selection = None if run_id is not None else agency_selection(agencies, all_agencies, verb="enqueue")
     target = testbed_settings(testbed) if testbed else {}
     loaded = load_registry(config.registry_path(registry or target.get("registry")))
-    options = RunOptions(
-        agency_ids=selection,
-        phases=tuple(p.strip() for p in phases.split(",") if p.strip()),
-        hostmap=HostMap.load(hostmap) if hostmap else target.get("hostmap"),
-        ca_file=ca_file or target.get("ca_file"),
-        dns_server=dns_server or target.get("dns_server"),
-        trust_anchors=target.get("trust_anchors"),
-        evidence_dir=evidence,
-        chromium=chromium,
-        methodology=methodology,
-        max_pages=max_pages,
-        incremental=not full,
-        polite=not fast,
-        contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
-    )
+    options = run_options_from_flags(locals(), agency_ids=selection, testbed=target)
     from egov_crawl.distributed.queues import redis_url
 
     report = enqueue_run(

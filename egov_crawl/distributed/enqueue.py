@@ -1,25 +1,23 @@
 """``enqueue``: create a run in the shared store and put one job per agency and phase on Redis.
 
-The run row is written exactly like the nightly command writes it (``options['pipeline']`` with the agency ids
-and phases), so `report`, `summary` and `run --resume` read a distributed run like any other. Enqueueing an
-existing run (``--run ID``) puts back only the tasks not yet finished: after a Redis loss, or to retry the tasks
-that failed for good.
+The run is created with a plan (agency ids and phases) as the nightly command creates it (``store/runs.py``), so
+`report`, `summary` and `run --resume` read a distributed run like any other. Enqueueing an existing run
+(``--run ID``) puts back only the tasks not yet finished: after a Redis loss, or to retry the tasks that failed
+for good.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from egov_crawl import __version__
 from egov_crawl.distributed import queues, tasks, tracking
 from egov_crawl.distributed.options import decode_options, encode_options
 from egov_crawl.errors import UserError
 from egov_crawl.phases import PHASES
-from egov_crawl.pipeline.nightly import RunOptions
+from egov_crawl.pipeline.options import RunOptions
 from egov_crawl.registry.models import Registry
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, session_factory
 
 TASKS = {"crawl": tasks.crawl_task, "probe": tasks.probe_task, "browse": tasks.browse_task}
@@ -105,18 +103,10 @@ def _open_run(
                 return _existing_run(registry, session, run_id)
             selected = registry.select(options.agency_ids)
             repository.sync_agencies(session, selected)
-            agency_ids = [a.id for a in selected]
             encoded = {**encode_options(options), "phases": list(options.phases)}
-            run = repository.create_run(
-                session,
-                code_version=__version__,
-                kind=options.kind,
-                options={
-                    "pipeline": {"agency_ids": agency_ids, "phases": list(options.phases)},
-                    "distributed": encoded,
-                },
-            )
-            run.registry_hash = hashlib.sha256(registry.model_dump_json().encode()).hexdigest()
+            plan = runs.RunPlan(agency_ids=[a.id for a in selected], phases=list(options.phases))
+            request = runs.RunRequest(plan=plan, distributed=encoded)
+            run = runs.create_run(session, kind=options.kind, request=request, registry=registry)
             return run.id, [a.model_dump(mode="json") for a in selected], list(options.phases), encoded
     finally:
         engine.dispose()
@@ -128,16 +118,10 @@ def _existing_run(
     run = repository.get_run(session, run_id)
     if run is None:
         raise UserError(f"--run {run_id}: no such run in this store; omit --run to start a new one")
-    stored = run.options or {}
-    if "distributed" not in stored:
+    request = runs.state_of(run).request
+    if request.distributed is None or request.plan is None:
         raise UserError(f"--run {run_id} was not started by `enqueue`; resume it with `egov-crawl run --resume`")
-    decode_options(stored["distributed"])  # still readable by this version
-    agency_ids = list(stored["pipeline"]["agency_ids"])
-    selected = registry.select(agency_ids)  # the registry still knows them (or the user learns which went)
-    repository.set_run_status(session, run_id, "running")
-    return (
-        run_id,
-        [a.model_dump(mode="json") for a in selected],
-        list(stored["pipeline"]["phases"]),
-        stored["distributed"],
-    )
+    decode_options(request.distributed)  # still readable by this version
+    selected = registry.select(request.plan.agency_ids)  # the registry still knows them (or the user learns which)
+    runs.resume(session, run_id)
+    return run_id, [a.model_dump(mode="json") for a in selected], list(request.plan.phases), request.distributed

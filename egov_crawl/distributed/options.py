@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from egov_crawl.hostmap import HostMap
-from egov_crawl.pipeline.nightly import RunOptions
+from egov_crawl.pipeline.options import RunOptions
 
 _PATHS = ("ca_file", "evidence_dir", "methodology")
 _PLAIN = (

@@ -24,7 +24,7 @@ from egov_crawl.distributed import queues, tracking
 from egov_crawl.distributed.options import decode_options
 from egov_crawl.pipeline.nightly import browse_agencies, probe_agencies
 from egov_crawl.registry.models import Agency, Registry
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.stored_entry import stored_entry
 
@@ -121,9 +121,9 @@ def score_task(run_id: int, options: dict[str, Any]) -> dict[str, Any]:
         run = repository.get_run(session, run_id)
         if run is None:
             raise LookupError(f"run {run_id} does not exist in {db_url}")
-        pipeline = (run.options or {}).get("pipeline", {})
-        agency_ids = list(pipeline.get("agency_ids", []))
-        phases = list(pipeline.get("phases", []))
+        plan = runs.state_of(run).request.plan
+        agency_ids = list(plan.agency_ids) if plan else []
+        phases = list(plan.phases) if plan else []
     scores = []
     warning = None
     if "score" in phases:
@@ -135,11 +135,11 @@ def score_task(run_id: int, options: dict[str, Any]) -> dict[str, Any]:
         for phase in (p for p in phases if p in AGENCY_PHASES):
             failed = sorted(name for name in progress.failed if name.startswith(phase + "/"))
             detail = f"{len(agency_ids)} agencies" + (f", {len(failed)} tasks failed" if failed else "")
-            repository.mark_phase(session, run_id, phase, done=True, detail=detail, failed_tasks=failed)
+            runs.mark_phase(session, run_id, phase, done=True, detail=detail, failed_tasks=failed)
         if "score" in phases:
             detail = f"{len(scores)} agencies scored" + (f"; {warning}" if warning else "")
-            repository.mark_phase(session, run_id, "score", done=True, detail=detail)
-        repository.set_run_status(
+            runs.mark_phase(session, run_id, "score", done=True, detail=detail)
+        runs.finish(
             session,
             run_id,
             "complete",

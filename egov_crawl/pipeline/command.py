@@ -6,12 +6,10 @@ Exit codes a scheduler can act on: 0 the run completed (some sites may have fail
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -35,13 +33,12 @@ from egov_crawl.cli_options import (
     PhasesOption,
     RegistryOption,
     TestbedOption,
-    load_hostmap,
 )
 from egov_crawl.errors import UserError
-from egov_crawl.hostmap import HostMap
 from egov_crawl.output import Column, Format, render, render_document
 from egov_crawl.pipeline.interrupt import stop_quietly
-from egov_crawl.pipeline.nightly import RunOptions, RunReport, run_pipeline
+from egov_crawl.pipeline.nightly import RunReport, run_pipeline
+from egov_crawl.pipeline.options import run_options_from_flags, testbed_settings
 from egov_crawl.pipeline.runlog import ConsoleRunLog, JsonRunLog, RunLog
 
 
@@ -61,31 +58,6 @@ def failure_rows(report: RunReport) -> list[tuple[str, str, int]]:
     """Failures by collector and class, most frequent first (ties by name, so the order is stable)."""
     rows = [(source, cls, n) for source, classes in report.failures.items() for cls, n in classes.items()]
     return sorted(rows, key=lambda r: (-r[2], r[0], r[1]))
-
-
-def testbed_settings(state_file: Path) -> dict[str, Any]:
-    """What a running testbed (``egov-crawl testbed serve``) tells a run: host map, CA, DNS, sample registry."""
-    from egov_crawl.testbed.runtime import STATE_FILE
-
-    path = state_file / STATE_FILE if state_file.is_dir() else state_file
-    try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise UserError(
-            f"--testbed {path}: cannot read the testbed state ({exc}); is `testbed serve` running?"
-        ) from None
-    return {
-        "hostmap": HostMap.from_json(state["hostmap"]),
-        "ca_file": Path(state["ca_pem"]),
-        "dns_server": f"127.0.0.1:{state['dns_port']}" if state.get("dns_port") else None,
-        "trust_anchors": state.get("dns_trust_anchors"),
-        "registry": Path(state["registry_path"]),
-    }
-
-
-def _env_path(name: str) -> Path | None:
-    value = os.environ.get(name)
-    return Path(value) if value else None
 
 
 def run_command(
@@ -124,21 +96,7 @@ def run_command(
         raise UserError("name the agencies to run, or use --all (or --resume)")
     target = testbed_settings(testbed) if testbed else {}
     loaded = load_registry(config.registry_path(registry or target.get("registry")))
-    options = RunOptions(
-        agency_ids=None if all_agencies else agencies,
-        phases=tuple(p.strip() for p in phases.split(",") if p.strip()),
-        hostmap=load_hostmap(hostmap, allow_private) if hostmap else target.get("hostmap"),
-        ca_file=ca_file or target.get("ca_file"),
-        dns_server=dns_server or target.get("dns_server"),
-        trust_anchors=target.get("trust_anchors"),
-        evidence_dir=evidence or _env_path("EGOV_CRAWL_EVIDENCE"),
-        chromium=chromium,
-        methodology=methodology,
-        max_pages=max_pages,
-        incremental=not full,
-        polite=not fast,
-        contact_url=contact or os.environ.get("EGOV_CRAWL_CONTACT"),
-    )
+    options = run_options_from_flags(locals(), agency_ids=None if all_agencies else agencies, testbed=target)
     log: RunLog = JsonRunLog() if log_format is LogFormat.JSON else ConsoleRunLog(Console(stderr=True))
     # systemd and Kubernetes stop with SIGTERM: like Ctrl-C, the run is marked interrupted (not left "running"),
     # the crawl child stopped cleanly and the lock files removed.

@@ -8,25 +8,22 @@ that fails is a classified fact, not a failed run: only a phase that cannot go o
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sqlalchemy.exc import DBAPIError
 
-from egov_crawl import __version__, failures
+from egov_crawl import failures
 from egov_crawl.errors import UserError
-from egov_crawl.hostmap import HostMap
 from egov_crawl.phases import PHASES
 from egov_crawl.pipeline.lock import run_lock
+from egov_crawl.pipeline.options import RunOptions
 from egov_crawl.pipeline.runlog import RunLog
 from egov_crawl.registry.models import Registry
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import StoreUnavailable, open_store, session_factory, write_with_retry
-from egov_crawl.store.models import Run
 
 if TYPE_CHECKING:  # the collectors are imported when their phase runs (Scrapy, Playwright: slow to import)
     from egov_crawl.browser.runner import BrowseSummary
@@ -39,26 +36,6 @@ class RunFailed(UserError):
     """A phase could not go on (not: a site failed). The run is marked failed; stored facts stay."""
 
     exit_code = EXIT_RUN_FAILED
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    agency_ids: list[str] | None = None  # None: the whole registry
-    phases: tuple[str, ...] = PHASES
-    kind: str = "nightly"
-    hostmap: HostMap | None = None
-    ca_file: Path | None = None
-    dns_server: str | None = None  # ip:port of the resolver the probes ask
-    trust_anchors: Any = None  # DNSSEC trust anchors for that resolver's zones (testbed)
-    evidence_dir: Path | None = None
-    chromium: str | None = None
-    max_pages: int | None = None
-    incremental: bool = True  # conditional requests against the previous complete crawl
-    polite: bool = True
-    contact_url: str | None = None
-    methodology: Path | None = None
-    browser_contexts: int = 2
-    log_file: Path | None = None
 
 
 @dataclass
@@ -155,19 +132,9 @@ def browse_agencies(
     on_event: Callable[[dict[str, Any]], None] | None = None,
 ) -> BrowseSummary:
     """The browse phase for ``agency_ids`` as the run's options set it up (the nightly run and a worker's task).
-
-    Browser facts are appended as each job ends; a browse killed part-way and redone would store its agencies'
-    facts twice. The phase is redone whole, so it first drops what an interrupted attempt wrote.
-    """
+    A browse killed part-way is redone whole: ``browse`` replaces what the interrupted attempt wrote."""
     from egov_crawl.browser.runner import browse
 
-    engine = open_store(db_url)
-    try:
-        with session_factory(engine).begin() as session:
-            for agency_id in agency_ids:
-                repository.delete_browser_facts(session, run_id, agency_id)
-    finally:
-        engine.dispose()
     return browse(
         registry,
         agency_ids,
@@ -242,24 +209,19 @@ def _start_or_resume(
     sessions = session_factory(open_store(db_url))
     with sessions.begin() as session:
         if resume:
-            run = repository.resumable_run(session)
+            run = runs.unfinished_run(session, "run")
             if run is None:
                 raise UserError("--resume: no unfinished run in this store; start one without --resume")
-            agency_ids = list(run.options["pipeline"]["agency_ids"])
+            state = runs.resume(session, run.id)
+            assert state.request.plan is not None  # an unfinished "run" has a plan
+            agency_ids = list(state.request.plan.agency_ids)
             registry.select(agency_ids)  # the registry still knows them (or the user learns which went missing)
-            done = {name for name, state in (run.summary or {}).get("phases", {}).items() if state.get("done")}
-            repository.set_run_status(session, run.id, "running")
-            return run.id, agency_ids, done
+            return run.id, agency_ids, state.progress.done_phases()
         selected = registry.select(options.agency_ids)
         repository.sync_agencies(session, selected)
         agency_ids = [a.id for a in selected]
-        run = repository.create_run(
-            session,
-            code_version=__version__,
-            kind=options.kind,
-            options={"pipeline": {"agency_ids": agency_ids, "phases": list(options.phases)}},
-        )
-        run.registry_hash = hashlib.sha256(registry.model_dump_json().encode()).hexdigest()
+        plan = runs.RunPlan(agency_ids=agency_ids, phases=list(options.phases))
+        run = runs.create_run(session, kind=options.kind, request=runs.RunRequest(plan=plan), registry=registry)
         return run.id, agency_ids, set()
 
 
@@ -285,15 +247,15 @@ def _run_locked(registry: Registry, *, db_url: str, options: RunOptions, log: Ru
         # With the database gone (the usual reason a phase failed) the status cannot be written: the run stays
         # "running", which is not complete and which --resume picks up. The error that got here is what to show.
         seconds = round(time.monotonic() - started, 1)
-        recorded = _record(sessions, repository.set_run_status, run_id, status, seconds=seconds)
+        recorded = _record(sessions, runs.finish, run_id, status, seconds=seconds)
         log.event("run_finished", run_id=run_id, status=status if recorded else "running", seconds=seconds)
     if not recorded:
         raise RunFailed(f"run {run_id}: every phase ran but the database is unreachable; rerun with --resume")
     with sessions.begin() as session:
         failures = repository.failure_counts(session, run_id)
         pages = repository.run_page_count(session, run_id)
-        run = session.get(Run, run_id)
-        phases = dict((run.summary or {}).get("phases", {})) if run else {}
+        run = repository.get_run(session, run_id)
+        phases = runs.state_of(run).progress.phase_dicts() if run else {}
     return RunReport(run_id, status, len(agency_ids), pages, time.monotonic() - started, phases, failures)
 
 
@@ -331,7 +293,7 @@ def _run_phase(ctx: PhaseContext, phase: str, sessions: Any) -> None:
     seconds = round(time.monotonic() - began, 1)
     try:  # the phase's facts are stored; wait out a database restart rather than redo the phase
         write_with_retry(
-            sessions, lambda s: repository.mark_phase(s, ctx.run_id, phase, done=True, seconds=seconds, detail=detail)
+            sessions, lambda s: runs.mark_phase(s, ctx.run_id, phase, done=True, seconds=seconds, detail=detail)
         )
     except DBAPIError as exc:
         _phase_failed(ctx, phase, sessions, exc)
@@ -340,6 +302,6 @@ def _run_phase(ctx: PhaseContext, phase: str, sessions: Any) -> None:
 
 def _phase_failed(ctx: PhaseContext, phase: str, sessions: Any, exc: BaseException) -> NoReturn:
     error = _one_line(exc)
-    _record(sessions, repository.mark_phase, ctx.run_id, phase, done=False, error=error)
+    _record(sessions, runs.mark_phase, ctx.run_id, phase, done=False, error=error)
     ctx.log.event("phase_failed", run_id=ctx.run_id, phase=phase, error=error)
     raise RunFailed(f"run {ctx.run_id}: the {phase} phase failed: {error}; rerun with --resume") from exc

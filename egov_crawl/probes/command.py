@@ -9,12 +9,10 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from egov_crawl import config
 from egov_crawl.cli_options import (
@@ -33,7 +31,8 @@ from egov_crawl.cli_options import (
     load_hostmap,
 )
 from egov_crawl.errors import UserError
-from egov_crawl.output import Column, Format, render, terminal_safe
+from egov_crawl.output import Column, Format, render
+from egov_crawl.pipeline.progress import AgencyBars
 from egov_crawl.probes import facts
 from egov_crawl.probes.runner import DEFAULT_CONCURRENCY, ProbeEvent, ProbeSummary
 
@@ -70,40 +69,16 @@ PROBE_COLUMNS: list[Column[HostRow]] = [
 ]
 
 
-class ProbeProgress:
+class ProbeProgress(AgencyBars):
     """One bar per agency (facts stored / expected) on a terminal's stderr; silent otherwise."""
-
-    def __init__(self, console: Console) -> None:
-        self.enabled = console.is_terminal
-        self._progress = Progress(
-            TextColumn("{task.description:<24}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[state]}"),
-            TimeElapsedColumn(),
-            console=console,
-        )
-        self._tasks: dict[str, TaskID] = {}
-
-    def __enter__(self) -> ProbeProgress:
-        if self.enabled:
-            self._progress.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
-        if self.enabled:
-            self._progress.stop()
 
     def handle(self, event: ProbeEvent) -> None:
         if not self.enabled:
             return
         if event.kind == "agency_started":
-            # The description is Rich markup: registry text is escaped.
-            description = terminal_safe(event.agency_id)
-            self._tasks[event.agency_id] = self._progress.add_task(description, total=None, state="probing")
-        elif event.kind == "agency_finished" and event.agency_id in self._tasks:
-            task = self._tasks[event.agency_id]
-            self._progress.update(task, total=event.total, completed=event.total, state="done")
+            self.start(event.agency_id, total=None, state="probing")
+        elif event.kind == "agency_finished":
+            self.update(event.agency_id, total=event.total, completed=event.total, state="done")
 
 
 def _trust_anchors(path: Path | None) -> Any:
@@ -123,14 +98,13 @@ def _trust_anchors(path: Path | None) -> Any:
 
 def _run_id(db_url: str, run_id: int | None) -> int:
     """``--run`` if it exists; else the newest run; else a new ad-hoc run (common rules for commands)."""
-    from egov_crawl import __version__
-    from egov_crawl.store import repository
+    from egov_crawl.store import runs
     from egov_crawl.store.db import open_store, session_factory
 
     engine = open_store(db_url)
     try:
         with session_factory(engine).begin() as session:
-            return repository.run_to_collect_into(session, run_id, code_version=__version__)
+            return runs.collect_into(session, run_id)
     finally:
         engine.dispose()
 

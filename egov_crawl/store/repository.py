@@ -1,4 +1,5 @@
-"""Every query the application makes lives here, so collectors and the CLI never write SQL."""
+"""Every query the application makes lives here, so collectors and the CLI never write SQL; a run's life (created,
+resumed, phases marked, finished) is the run manager's, ``store/runs.py``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 from egov_crawl.registry.models import Agency as RegistryAgency
 from egov_crawl.store.models import Agency, Document, Form, Link, Page, Run, SiteCrawl, utcnow
 from egov_crawl.stored_entry import stored_entry
+
+# --- agencies: the registry's entries as the store keeps them ------------------------------------------------------
 
 
 def sync_agencies(session: Session, agencies: Iterable[RegistryAgency]) -> int:
@@ -30,20 +33,66 @@ def sync_agencies(session: Session, agencies: Iterable[RegistryAgency]) -> int:
     return count
 
 
-def latest_runs(session: Session, limit: int = 10) -> list[Run]:
-    return list(session.scalars(select(Run).order_by(Run.id.desc()).limit(limit)))
+def get_agency(session: Session, agency_id: str) -> Agency | None:
+    return session.get(Agency, agency_id)
 
 
-# --- crawler (egov_crawl.crawler): runs, site crawls, pages and what hangs off them ---------------------------
+def agency_ids(session: Session) -> list[str]:
+    """Every agency id the store knows (synced from a registry by crawl, probe, browse or run), sorted."""
+    return sorted(session.scalars(select(Agency.id)))
 
 
-def create_run(
-    session: Session, *, code_version: str, kind: str = "adhoc", options: dict[str, Any] | None = None
-) -> Run:
-    run = Run(kind=kind, code_version=code_version, options=options or {})
-    session.add(run)
-    session.flush()
-    return run
+# --- runs, read only: they are created, resumed and finished by the run manager (store/runs.py) --------------------
+
+
+def get_run(session: Session, run_id: int) -> Run | None:
+    return session.get(Run, run_id)
+
+
+def newest_run_id(session: Session) -> int | None:
+    return session.scalar(select(func.max(Run.id)))
+
+
+def all_run_ids(session: Session) -> list[int]:
+    return list(session.scalars(select(Run.id).order_by(Run.id)))
+
+
+def agencies_with_facts(session: Session, run_id: int) -> list[str]:
+    """Agencies of a run with any crawl, probe or browser fact, sorted by id."""
+    from egov_crawl.store.models import BrowserFact, ProbeFact
+
+    ids: set[str] = set(session.scalars(select(SiteCrawl.agency_id).where(SiteCrawl.run_id == run_id)))
+    ids |= set(session.scalars(select(ProbeFact.agency_id).where(ProbeFact.run_id == run_id).distinct()))
+    ids |= set(session.scalars(select(BrowserFact.agency_id).where(BrowserFact.run_id == run_id).distinct()))
+    return sorted(ids)
+
+
+def failure_counts(session: Session, run_id: int) -> dict[str, dict[str, int]]:
+    """Error classes of the run by collector: {"crawl": {"tls_error:expired": 1}, "probe": {…}, "browser": {…}};
+    the handled-input classes (``failures.HANDLED``: parse_recovered, charset_detected) are not failures."""
+    from egov_crawl.failures import HANDLED
+    from egov_crawl.store.models import BrowserFact, ProbeFact
+
+    sources: dict[str, Any] = {
+        "crawl": (SiteCrawl.error_class, SiteCrawl.run_id),
+        "probe": (ProbeFact.error_class, ProbeFact.run_id),
+        "browser": (BrowserFact.error_class, BrowserFact.run_id),
+    }
+    counts: dict[str, dict[str, int]] = {}
+    for source, (column, run_column) in sources.items():
+        rows = session.execute(
+            select(column, func.count()).where(run_column == run_id, column.is_not(None)).group_by(column)
+        ).all()
+        counts[source] = {str(error_class): int(n) for error_class, n in rows if error_class not in HANDLED}
+    return counts
+
+
+def run_page_count(session: Session, run_id: int) -> int:
+    total = session.scalar(select(func.coalesce(func.sum(SiteCrawl.pages), 0)).where(SiteCrawl.run_id == run_id))
+    return int(total or 0)
+
+
+# --- site crawls, pages and what hangs off them (links, documents, forms) ------------------------------------------
 
 
 def open_site_crawl(
@@ -307,102 +356,6 @@ def copy_page_children(session: Session, source_page_id: int, new_page_id: int) 
     )
 
 
-# --- pipeline (egov_crawl.pipeline): the nightly run's phases and its summary ----------------------------------
-
-
-def resumable_run(session: Session) -> Run | None:
-    """The newest run that a pipeline started and did not complete (killed, interrupted or failed)."""
-    for run in latest_runs(session, limit=20):
-        if "pipeline" in (run.options or {}) and run.status != "complete":
-            return run
-    return None
-
-
-def mark_phase(session: Session, run_id: int, phase: str, **state: Any) -> None:
-    """Record a phase's state in ``run.summary['phases']`` (a new dict, so the JSON column sees the change)."""
-    run = session.get(Run, run_id)
-    if run is None:
-        raise LookupError(f"run {run_id} does not exist")
-    summary = dict(run.summary or {})
-    phases = dict(summary.get("phases") or {})
-    phases[phase] = {**phases.get(phase, {}), **state}
-    summary["phases"] = phases
-    run.summary = summary
-
-
-def set_run_status(session: Session, run_id: int, status: str, **summary: Any) -> None:
-    run = session.get(Run, run_id)
-    if run is None:
-        raise LookupError(f"run {run_id} does not exist")
-    run.status = status
-    run.finished_at = utcnow() if status in ("complete", "failed") else None
-    if summary:
-        run.summary = {**(run.summary or {}), **summary}
-
-
-def failure_counts(session: Session, run_id: int) -> dict[str, dict[str, int]]:
-    """Error classes of the run by collector: {"crawl": {"tls_error:expired": 1}, "probe": {…}, "browser": {…}};
-    the handled-input classes (``failures.HANDLED``: parse_recovered, charset_detected) are not failures."""
-    from egov_crawl.failures import HANDLED
-    from egov_crawl.store.models import BrowserFact, ProbeFact
-
-    sources: dict[str, Any] = {
-        "crawl": (SiteCrawl.error_class, SiteCrawl.run_id),
-        "probe": (ProbeFact.error_class, ProbeFact.run_id),
-        "browser": (BrowserFact.error_class, BrowserFact.run_id),
-    }
-    counts: dict[str, dict[str, int]] = {}
-    for source, (column, run_column) in sources.items():
-        rows = session.execute(
-            select(column, func.count()).where(run_column == run_id, column.is_not(None)).group_by(column)
-        ).all()
-        counts[source] = {str(error_class): int(n) for error_class, n in rows if error_class not in HANDLED}
-    return counts
-
-
-def run_page_count(session: Session, run_id: int) -> int:
-    total = session.scalar(select(func.coalesce(func.sum(SiteCrawl.pages), 0)).where(SiteCrawl.run_id == run_id))
-    return int(total or 0)
-
-
-# --- browser (egov_crawl.browser): Chromium facts and the crawl pages they sample ------------------------------
-
-
-def add_browser_facts(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert ``browser_fact`` rows (run_id, agency_id, url, kind, payload, error_class, evidence_path)."""
-    from egov_crawl.store.models import BrowserFact
-
-    if rows:
-        session.execute(insert(BrowserFact), rows)
-
-
-def browser_facts(session: Session, run_id: int, *, agency_id: str | None = None, kind: str | None = None) -> list[Any]:
-    """The browser facts of a run, optionally of one agency and one kind, in insertion order."""
-    from egov_crawl.store.models import BrowserFact
-
-    query = select(BrowserFact).where(BrowserFact.run_id == run_id)
-    if agency_id is not None:
-        query = query.where(BrowserFact.agency_id == agency_id)
-    if kind is not None:
-        query = query.where(BrowserFact.kind == kind)
-    return list(session.scalars(query.order_by(BrowserFact.id)))
-
-
-def run_to_collect_into(session: Session, run_id: int | None, *, code_version: str) -> int:
-    """The run a collector command (``probe``, ``browse``) writes into: ``run_id`` if it exists; else the newest
-    run; else a new ad-hoc run."""
-    from egov_crawl.errors import UserError
-
-    if run_id is not None:
-        if session.get(Run, run_id) is None:
-            raise UserError(f"run {run_id} does not exist in this database; omit --run to use the newest")
-        return run_id
-    newest = newest_run_id(session)
-    if newest is not None:
-        return newest
-    return create_run(session, code_version=code_version, kind="adhoc").id
-
-
 def crawl_outcomes(session: Session, run_id: int, agency_ids: list[str]) -> dict[str, tuple[str, str | None]]:
     """How each agency's crawl of the run ended: agency id -> (status, error_class); agencies not crawled are
     absent. The browser leaves out a site whose home page stalled (``browser/skip.py``)."""
@@ -447,33 +400,78 @@ def crawl_sample_candidates(session: Session, run_id: int, agency_id: str) -> di
     }
 
 
-# --- scoring (egov_crawl.scoring): facts of one agency in one run, findings and scores ------------------------
+# --- probe facts ---------------------------------------------------------------------------------------------------
 
 
-def get_run(session: Session, run_id: int) -> Run | None:
-    return session.get(Run, run_id)
+def replace_probe_facts(session: Session, run_id: int, agency_id: str, rows: list[dict[str, Any]]) -> int:
+    """Store an agency's probe facts for a run (``rows``: host, kind, payload, error_class); returns the count.
+
+    Facts of the same (run, agency, host, kind) recorded earlier are replaced: probing an agency twice in one
+    run keeps one row per kind and host, the latest observation.
+    """
+    from sqlalchemy import delete, tuple_
+
+    from egov_crawl.store.models import ProbeFact
+
+    keys = {(row["host"], row["kind"]) for row in rows}
+    if keys:
+        session.execute(
+            delete(ProbeFact).where(
+                ProbeFact.run_id == run_id,
+                ProbeFact.agency_id == agency_id,
+                tuple_(ProbeFact.host, ProbeFact.kind).in_(sorted(keys)),
+            )
+        )
+    session.add_all(
+        ProbeFact(
+            run_id=run_id,
+            agency_id=agency_id,
+            host=row["host"],
+            kind=row["kind"],
+            payload=row["payload"],
+            error_class=row.get("error_class"),
+        )
+        for row in rows
+    )
+    return len(rows)
 
 
-def newest_run_id(session: Session) -> int | None:
-    return session.scalar(select(func.max(Run.id)))
+# --- browser facts -------------------------------------------------------------------------------------------------
 
 
-def all_run_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Run.id).order_by(Run.id)))
+def add_browser_facts(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert ``browser_fact`` rows (run_id, agency_id, url, kind, payload, error_class, evidence_path)."""
+    from egov_crawl.store.models import BrowserFact
+
+    if rows:
+        session.execute(insert(BrowserFact), rows)
 
 
-def agencies_with_facts(session: Session, run_id: int) -> list[str]:
-    """Agencies of a run with any crawl, probe or browser fact, sorted by id."""
-    from egov_crawl.store.models import BrowserFact, ProbeFact
+def browser_facts(session: Session, run_id: int, *, agency_id: str | None = None, kind: str | None = None) -> list[Any]:
+    """The browser facts of a run, optionally of one agency and one kind, in insertion order."""
+    from egov_crawl.store.models import BrowserFact
 
-    ids: set[str] = set(session.scalars(select(SiteCrawl.agency_id).where(SiteCrawl.run_id == run_id)))
-    ids |= set(session.scalars(select(ProbeFact.agency_id).where(ProbeFact.run_id == run_id).distinct()))
-    ids |= set(session.scalars(select(BrowserFact.agency_id).where(BrowserFact.run_id == run_id).distinct()))
-    return sorted(ids)
+    query = select(BrowserFact).where(BrowserFact.run_id == run_id)
+    if agency_id is not None:
+        query = query.where(BrowserFact.agency_id == agency_id)
+    if kind is not None:
+        query = query.where(BrowserFact.kind == kind)
+    return list(session.scalars(query.order_by(BrowserFact.id)))
 
 
-def get_agency(session: Session, agency_id: str) -> Agency | None:
-    return session.get(Agency, agency_id)
+def delete_browser_facts(session: Session, run_id: int, agency_id: str) -> int:
+    """Drop an agency's browser facts of a run before a browse records them again (a rerun, a retried task)."""
+    from sqlalchemy import delete
+
+    from egov_crawl.store.models import BrowserFact
+
+    result = session.execute(
+        delete(BrowserFact).where(BrowserFact.run_id == run_id, BrowserFact.agency_id == agency_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+# --- findings and scores -------------------------------------------------------------------------------------------
 
 
 # Scoring reads the facts of many agencies per query, as plain rows (Core selects of the tables, not ORM
@@ -516,7 +514,7 @@ class ScoringWrite(NamedTuple):
 def prepare_scoring_results(
     dialect: Dialect, run_id: int, methodology_id: str, findings: list[dict[str, Any]], scores: list[dict[str, Any]]
 ) -> ScoringWrite:
-    """The inserts of ``replace_scoring_results`` with every value already converted for ``dialect``'s driver
+    """The inserts of ``store_scoring_results`` with every value already converted for ``dialect``'s driver
     (JSON encoded, dates formatted): no store needed, so worker processes do it and the writer only executes."""
     from egov_crawl.store.models import Finding, Score
 
@@ -546,21 +544,6 @@ def store_scoring_results(
     for insert_rows_ in prepared:
         if insert_rows_ is not None:
             session.connection().exec_driver_sql(insert_rows_.sql, insert_rows_.params)
-
-
-def replace_scoring_results(
-    session: Session,
-    run_id: int,
-    methodology_id: str,
-    agency_ids: list[str],
-    findings: list[dict[str, Any]],
-    scores: list[dict[str, Any]],
-) -> None:
-    """Replace the findings and the ``methodology_id`` scores of many agencies of a run in a few statements (one
-    delete and one executemany insert per table): rows carry their ``agency_id``; rescoring is idempotent."""
-    dialect = session.connection().dialect
-    prepared = prepare_scoring_results(dialect, run_id, methodology_id, findings, scores)
-    store_scoring_results(session, run_id, methodology_id, agency_ids, prepared)
 
 
 def _prepare_insert(
@@ -637,55 +620,6 @@ def score_history(session: Session, agency_id: str, methodology_id: str) -> list
     return [(score, run) for score, run in rows]
 
 
-# --- probes (egov_crawl.probes): probe_fact rows ------------------------------------------------------------
-
-
-def replace_probe_facts(session: Session, run_id: int, agency_id: str, rows: list[dict[str, Any]]) -> int:
-    """Store an agency's probe facts for a run (``rows``: host, kind, payload, error_class); returns the count.
-
-    Facts of the same (run, agency, host, kind) recorded earlier are replaced: probing an agency twice in one
-    run keeps one row per kind and host, the latest observation.
-    """
-    from sqlalchemy import delete, tuple_
-
-    from egov_crawl.store.models import ProbeFact
-
-    keys = {(row["host"], row["kind"]) for row in rows}
-    if keys:
-        session.execute(
-            delete(ProbeFact).where(
-                ProbeFact.run_id == run_id,
-                ProbeFact.agency_id == agency_id,
-                tuple_(ProbeFact.host, ProbeFact.kind).in_(sorted(keys)),
-            )
-        )
-    session.add_all(
-        ProbeFact(
-            run_id=run_id,
-            agency_id=agency_id,
-            host=row["host"],
-            kind=row["kind"],
-            payload=row["payload"],
-            error_class=row.get("error_class"),
-        )
-        for row in rows
-    )
-    return len(rows)
-
-
-def probe_facts(session: Session, run_id: int, agency_id: str | None = None) -> list[Any]:
-    """The ``probe_fact`` rows of a run (optionally one agency), ordered by agency, host and kind."""
-    from egov_crawl.store.models import ProbeFact
-
-    query = select(ProbeFact).where(ProbeFact.run_id == run_id)
-    if agency_id is not None:
-        query = query.where(ProbeFact.agency_id == agency_id)
-    return list(session.scalars(query.order_by(ProbeFact.agency_id, ProbeFact.host, ProbeFact.kind)))
-
-
-# --- report (egov_crawl.report): what the HTML reports and `summary` read across a run ----------------------
-
-
 def finding_outcome_counts(session: Session, run_id: int, agency_ids: Iterable[str]) -> dict[str, dict[str, int]]:
     """check_id → {outcome: number of agencies}, over the given agencies' findings of a run."""
     from egov_crawl.store.models import Finding
@@ -702,37 +636,3 @@ def finding_outcome_counts(session: Session, run_id: int, agency_ids: Iterable[s
     for check_id, outcome, n in rows:
         counts.setdefault(str(check_id), {})[str(outcome)] = int(n)
     return counts
-
-
-# --- distributed (egov_crawl.distributed): what a retried task undoes, what the scale-out tests compare --------
-
-
-def delete_browser_facts(session: Session, run_id: int, agency_id: str) -> int:
-    """Drop an agency's browser facts of a run before a retried browse task records them again."""
-    from sqlalchemy import delete
-
-    from egov_crawl.store.models import BrowserFact
-
-    result = session.execute(
-        delete(BrowserFact).where(BrowserFact.run_id == run_id, BrowserFact.agency_id == agency_id)
-    )
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def page_facts_of_run(session: Session, run_id: int) -> list[tuple[str, str, int | None, str | None]]:
-    """(agency, url, status, title) of every page of a run, sorted: one run's crawl, comparable with another's."""
-    rows = session.execute(
-        select(SiteCrawl.agency_id, Page.url, Page.status, Page.title)
-        .join(SiteCrawl, Page.site_crawl_id == SiteCrawl.id)
-        .where(SiteCrawl.run_id == run_id)
-        .order_by(SiteCrawl.agency_id, Page.url)
-    ).all()
-    return [(str(a), str(u), s, t) for a, u, s, t in rows]
-
-
-# --- reliability (issue 10): what a mistyped agency id is compared with -------------------------------------
-
-
-def agency_ids(session: Session) -> list[str]:
-    """Every agency id the store knows (synced from a registry by crawl, probe, browse or run), sorted."""
-    return sorted(session.scalars(select(Agency.id)))

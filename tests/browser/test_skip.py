@@ -13,11 +13,10 @@ from typing import Any
 
 import pytest
 
-from egov_crawl import __version__
 from egov_crawl.browser.pages import BrowseLimits
 from egov_crawl.browser.runner import JOB_KINDS, browse
 from egov_crawl.registry import load_registry
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.testbed.process import TestbedHandle
 from tests.fixtures.requirements import require_chromium
@@ -37,7 +36,7 @@ def skipped(testbed: TestbedHandle, tmp_path_factory: pytest.TempPathFactory) ->
     sessions = session_factory(open_store(db_url))
     with sessions.begin() as session:  # what the crawl phase stores for this site (tests/crawler/test_hostile.py)
         repository.sync_agencies(session, [drip])
-        run = repository.create_run(session, code_version=__version__, kind="nightly").id
+        run = runs.create_run(session, kind="nightly").id
         crawl, _ = repository.open_site_crawl(session, run_id=run, agency_id=DRIP, registry_entry={}, max_pages=10)
         repository.finish_site_crawl(session, crawl.id, status="failed", error_class="timeout", pages=1)
     since, _ = testbed.requests()

@@ -337,7 +337,7 @@ def test_kill_9_then_resume_fetches_the_rest_without_duplicates(tmp_path: Path) 
     import signal
 
     from egov_crawl.crawler.runner import CrawlJob, start_crawl_process
-    from egov_crawl.store import repository
+    from egov_crawl.store import repository, runs
 
     site = sectioned_site(10, 12, delay=0.01)
     n = len(site)
@@ -350,7 +350,9 @@ def test_kill_9_then_resume_fetches_the_rest_without_duplicates(tmp_path: Path) 
             from egov_crawl.registry.models import Agency as RegistryAgency
 
             repository.sync_agencies(s, [RegistryAgency.model_validate(a.model_dump()) for a in reg.agencies])
-            run_id = repository.create_run(s, code_version="test", options={"crawl": {"agency_ids": ["eta"]}}).id
+            run_id = runs.create_run(
+                s, code_version="test", request=runs.RunRequest(crawl=runs.CrawlRequest(agency_ids=["eta"]))
+            ).id
         job = CrawlJob(
             db_url=f"sqlite:///{db}",
             run_id=run_id,

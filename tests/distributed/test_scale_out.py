@@ -18,6 +18,7 @@ from egov_crawl.distributed.queues import QUEUE_PREFIX, RETRIES, job_id
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures import store_queries
 from tests.fixtures.distributed import (
     SITES,
     StoredRun,
@@ -34,7 +35,7 @@ from tests.fixtures.distributed import (
 def revenue_urls(db_url: str, run_id: int) -> set[str]:
     engine = open_store(db_url)
     with session_factory(engine)() as session:
-        urls = {url for agency, url, _, _ in repository.page_facts_of_run(session, run_id) if agency == "revenue"}
+        urls = {url for agency, url, _, _ in store_queries.page_facts_of_run(session, run_id) if agency == "revenue"}
     engine.dispose()
     return urls
 

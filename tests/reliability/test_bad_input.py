@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from egov_crawl.errors import UserError
 from egov_crawl.registry.loader import parse_registry
 from egov_crawl.scoring.methodology import DEFAULT_METHODOLOGY, load_methodology
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.testbed.process import TestbedHandle
 
@@ -93,7 +93,7 @@ def test_unknown_agency_id_exits_non_zero_with_close_matches(
     known = yaml.safe_load(testbed.registry_path.read_text(encoding="utf-8"))["agencies"][0]["id"]
     typo = known[:-1] + ("x" if known[-1] != "x" else "y")
     with session_factory(open_store(f"sqlite:///{tmp_path / 'x.db'}")).begin() as session:
-        repository.create_run(session, code_version="test")  # score needs a run before it reads the id
+        runs.create_run(session, code_version="test")  # score needs a run before it reads the id
         # score compares with the agencies the store knows (the registry's, synced by every collector)
         repository.sync_agencies(session, parse_registry(testbed.registry_path.read_text(encoding="utf-8")).agencies)
     env = {**os.environ, "EGOV_CRAWL_REGISTRY": str(testbed.registry_path)}

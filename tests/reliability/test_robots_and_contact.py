@@ -30,6 +30,7 @@ from egov_crawl.probes.runner import probe
 from egov_crawl.registry.models import Agency, EService, JourneyStep, Names, Registry
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
+from tests.fixtures import store_queries
 from tests.fixtures.http_server import serving
 from tests.fixtures.requirements import require_chromium
 
@@ -106,7 +107,7 @@ def collected(server: int, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     probe(registry, None, db_url=db_url, run_id=summary.run_id, hostmap=hostmap, contact_url=CONTACT)
     with session_factory(open_store(db_url))() as session:
         browser_rows = repository.browser_facts(session, summary.run_id)
-        probe_rows = repository.probe_facts(session, summary.run_id)
+        probe_rows = store_queries.probe_facts(session, summary.run_id)
     return {"browser": browser_rows, "probes": probe_rows, "browser_log": browser_log, "probe_log": list(_Site.log)}
 
 

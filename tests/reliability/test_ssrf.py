@@ -31,6 +31,7 @@ from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Page, SiteCrawl
 from egov_crawl.testbed.hostile import PRIVATE_REDIRECT_TARGET
 from egov_crawl.testbed.process import TestbedHandle
+from tests.fixtures import store_queries
 from tests.fixtures.crawl import crawl_testbed
 
 SSRF_SITE = "hostile-privateredirect"
@@ -162,5 +163,5 @@ def test_the_allow_private_networks_flag_of_a_command(testbed: TestbedHandle, tm
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     with session_factory(open_store(f"sqlite:///{db}"))() as session:
-        http = [f for f in repository.probe_facts(session, 1, "dopa") if f.kind == "http"]
+        http = [f for f in store_queries.probe_facts(session, 1, "dopa") if f.kind == "http"]
     assert http and {f.error_class for f in http} == ({None} if allow else {failures.BLOCKED_ADDRESS})

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from egov_crawl import __version__
 from egov_crawl.facts.model import BrowserFactRow, LinkFacts, SiteFacts
 from egov_crawl.profiles import load_profile
 from egov_crawl.registry.dotgov import import_dotgov_file
 from egov_crawl.scoring.model import Outcome
 from egov_crawl.scoring.registry import all_checks, run_check
-from egov_crawl.store import repository
+from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.site_facts import load_sites
 from tests.fixtures.sitefacts import HOME, page, site
@@ -38,7 +37,7 @@ def census(tmp_path_factory: pytest.TempPathFactory) -> SiteFacts:
     url = f"sqlite:///{tmp_path_factory.mktemp('profiles') / 'p.db'}"
     with session_factory(open_store(url))() as session:
         repository.sync_agencies(session, registry.agencies)
-        run = repository.create_run(session, code_version=__version__)
+        run = runs.create_run(session)
         session.commit()
         (loaded,) = load_sites(session, run.id, ["census-bureau"])
     crawled = site(page(CENSUS, "Census Bureau"), status="complete")
