@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from egov_crawl.pipeline.progress import AgencyBars
+from egov_crawl.progress import AgencyBars
 
 
 class CrawlProgress(AgencyBars):

@@ -32,9 +32,9 @@ from egov_crawl.cli_options import (
 )
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
-from egov_crawl.pipeline.progress import AgencyBars
 from egov_crawl.probes import facts
 from egov_crawl.probes.runner import DEFAULT_CONCURRENCY, ProbeEvent, ProbeSummary
+from egov_crawl.progress import AgencyBars
 
 OK = "ok"
 
