@@ -67,17 +67,21 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         "/loop-b": Reply(302, b"", {"Location": "/loop-a"}),
         "/private-net": Reply(302, b"", {"Location": "http://10.1.2.3/admin"}),
     }
-    refusing = {"/robots.txt": Reply(404, "")}  # robots.txt answers: the refusals are the pages' own
+
+    def refusing(host: str) -> dict[str, Reply]:
+        # robots.txt answers, so the refusals are the pages' own. It names two sitemaps: with the home page and
+        # /sitemap.xml that gives the crawler four requests to be refused (security.txt, the 404 test and the
+        # twin host are the probes', so a site of one page gives the crawl nothing more to ask).
+        maps = "".join(f"Sitemap: http://{host}/map-{n}.xml\n" for n in (1, 2))
+        return {"/robots.txt": Reply(body=f"User-agent: *\nAllow: /\n{maps}", content_type="text/plain")}
+
     sites = LoopbackSites(
         {
             "www.lambda.test": site,
             "www.mu.test": {"/robots.txt": Reply(500, "oops")},
-            BUSY: dict(refusing),
-            DOWN: dict(refusing),
+            BUSY: refusing(BUSY),
+            DOWN: refusing(DOWN),
         },
-        # HTTPS too, so its security.txt request (always https) is answered (429) instead of failing at once:
-        # a request that fails without an answer still spends one Retry-After turn of the host's slot.
-        tls_hosts={BUSY},
     )
     sites.fallback[BUSY] = lambda _: Reply(429, "busy", {"Retry-After": str(RETRY_AFTER)})
     sites.fallback[DOWN] = lambda request: Reply(500 + len(request.path) % 4, "down")
