@@ -101,3 +101,6 @@ AsOfOption = Annotated[
     datetime | None,
     typer.Option("--as-of", formats=["%Y-%m-%d"], help="Judge freshness against this date (default: the run's)"),
 ]
+ExcelOption = Annotated[
+    bool, typer.Option("--excel", help="CSV with a byte-order mark, so Excel reads Thai text (implies --format csv)")
+]

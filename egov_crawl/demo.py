@@ -19,7 +19,11 @@ from egov_crawl.pipeline.nightly import run_pipeline
 from egov_crawl.pipeline.options import run_options, testbed_settings
 from egov_crawl.pipeline.runlog import ConsoleRunLog
 from egov_crawl.registry import Registry, load_registry
+from egov_crawl.report import views
+from egov_crawl.report.export import RANK_COLUMNS, export
+from egov_crawl.report.html import write_national_report
 from egov_crawl.store import db as store_db
+from egov_crawl.testbed.runtime import start_testbed
 
 DEMO_CONTACT = "https://egov-crawl.test/demo"  # the demo only talks to the loopback testbed
 # The ranking printed at the end: the rank export's columns that fit a terminal (the CSV has them all).
@@ -37,11 +41,6 @@ def run_demo(out_dir: Path, registry_file: Path, console: Console, only: list[st
 
 
 def _run_demo(out_dir: Path, registry_file: Path, console: Console, only: list[str] | None) -> None:
-    from egov_crawl.report import views
-    from egov_crawl.report.export import RANK_COLUMNS, export
-    from egov_crawl.report.html import write_national_report
-    from egov_crawl.testbed.runtime import start_testbed
-
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = out_dir / "egov-crawl.db"
     db_url = f"sqlite:///{db_path}"

@@ -118,3 +118,31 @@ def test_command_line_modules_are_named_one_way() -> None:
         if path.parent != PACKAGE and (path.stem in {"cli", "commands"} or path.stem.startswith("cli_"))
     ]
     assert odd == []
+
+
+HANDFUL = 8  # deferred imports the package may keep, each with its reason on the line
+
+
+def deferred_imports() -> list[tuple[str, int, str]]:
+    """Imports inside function bodies: (file, line, the source line)."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for func in ast.walk(ast.parse(source)):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                if isinstance(node, ast.Import | ast.ImportFrom):  # ``if TYPE_CHECKING:`` sits at module level
+                    found.append((str(path.relative_to(PACKAGE.parent)), node.lineno, lines[node.lineno - 1]))
+    return sorted(set(found))
+
+
+def test_imports_inside_functions_are_few_and_say_why() -> None:
+    """An import inside a function hides a dependency from whoever reads the top of the file; the few that stay
+    (Scrapy and its reactor kept out of the parent process, a lifeline bound before the slow imports) say why
+    on the line."""
+    deferred = deferred_imports()
+    unexplained = [f"{file}:{line}: {text.strip()}" for file, line, text in deferred if "#" not in text]
+    assert not unexplained, "imports inside functions without a reason comment:\n" + "\n".join(unexplained)
+    assert len(deferred) <= HANDFUL, "\n".join(f"{f}:{n}" for f, n, _ in deferred)

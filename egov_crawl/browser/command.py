@@ -14,6 +14,9 @@ import typer
 from rich.console import Console
 
 from egov_crawl import config
+from egov_crawl.browser.relaunch import BrowserLost
+from egov_crawl.browser.runner import browse
+from egov_crawl.browser.session import find_chromium
 from egov_crawl.cli_options import (
     AgenciesArg,
     AllOption,
@@ -32,6 +35,7 @@ from egov_crawl.cli_options import (
 )
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render, terminal_safe
+from egov_crawl.registry import load_registry
 
 EXIT_BROWSE_INCOMPLETE = 3  # as a nightly run whose phase failed: rerun to finish
 
@@ -88,11 +92,6 @@ def browse_command(
     output: OutOption = None,
 ) -> None:
     """Open agencies' pages in Chromium: render facts, axe-core, vitals, forms, e-service journeys, site search."""
-    from egov_crawl.browser.relaunch import BrowserLost
-    from egov_crawl.browser.runner import browse
-    from egov_crawl.browser.session import find_chromium
-    from egov_crawl.registry import load_registry
-
     selection = agency_selection(agencies, all_agencies, verb="browse")
     loaded = load_registry(config.registry_path(registry))
     find_chromium(chromium)  # no browser: one clear line naming the install command, before any work

@@ -23,6 +23,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import playwright
 from playwright.async_api import Browser, Playwright, async_playwright
 
 from egov_crawl.browser.scratch import environ, scratch_folder
@@ -104,8 +105,6 @@ def playwright_browsers_dir() -> Path:
 
 
 def _playwright_package_dir() -> Path:
-    import playwright
-
     return Path(playwright.__file__).parent / "driver" / "package"
 
 

@@ -18,10 +18,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parent-pid", type=int, default=None, help="die when this process does")
     args = parser.parse_args(argv)
     if args.parent_pid is not None:
-        from egov_crawl.crawler.lifeline import bind_to_parent
+        from egov_crawl.crawler.lifeline import bind_to_parent  # deferred: bound before the slow imports
 
         bind_to_parent(args.parent_pid)  # before the slow imports below: a dead parent is noticed at once
-    from egov_crawl.crawler.runner import CrawlJob, run_job
+    from egov_crawl.crawler.runner import CrawlJob, run_job  # deferred: after the lifeline is bound
 
     return run_job(CrawlJob.load(args.job), event_stream=sys.stdout, log_file=args.log_file)
 

@@ -6,6 +6,7 @@ stays a table of contents and the crawler's options live next to the crawler.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -26,9 +27,11 @@ from egov_crawl.cli_options import (
     RegistryOption,
     load_hostmap,
 )
-from egov_crawl.crawler.runner import AgencyCrawlResult
+from egov_crawl.crawler.progress import CrawlProgress
+from egov_crawl.crawler.runner import AgencyCrawlResult, crawl
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
+from egov_crawl.registry import load_registry
 
 CRAWL_COLUMNS: list[Column[AgencyCrawlResult]] = [
     Column("agency", lambda r: r.agency_id),
@@ -68,11 +71,6 @@ def crawl_command(
     output: OutOption = None,
 ) -> None:
     """Crawl agencies' public sites into the store: page facts, links, documents, forms, robots.txt, sitemaps."""
-    import os
-
-    from egov_crawl.crawler.progress import CrawlProgress
-    from egov_crawl.crawler.runner import crawl
-    from egov_crawl.registry import load_registry
 
     if all_agencies and agencies:
         raise UserError("give agency ids or --all, not both")

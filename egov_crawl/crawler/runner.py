@@ -343,13 +343,21 @@ def _site_crawl_finished(store: Any, job: CrawlJob, agency_id: str) -> bool:
     return False
 
 
+def _reactor() -> Any:
+    """The running Twisted reactor, once ``CrawlerProcess`` has installed the asyncio one."""
+    from twisted.internet import reactor  # deferred: imported first, it would install the epoll reactor
+
+    return reactor
+
+
 def run_job(job: CrawlJob, *, event_stream: TextIO | None = None, log_file: Path | None = None) -> int:
     """Crawl every agency of the job in this process (at most ``EGOV_CONCURRENT_AGENCIES`` at once)."""
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.utils.ossignal import install_shutdown_handlers
+    # Scrapy and its Twisted reactor load in the crawl child only; the parent imports this module to start it.
+    from scrapy.crawler import CrawlerProcess  # deferred: the child's import
+    from scrapy.utils.ossignal import install_shutdown_handlers  # deferred: the child's import
 
-    from egov_crawl.crawler.pipelines import CrawlStore
-    from egov_crawl.crawler.settings import process_settings
+    from egov_crawl.crawler.pipelines import CrawlStore  # deferred: imports Scrapy
+    from egov_crawl.crawler.settings import process_settings  # deferred: imports Scrapy
 
     events.configure(event_stream)
     settings = process_settings(
@@ -389,10 +397,7 @@ def run_job(job: CrawlJob, *, event_stream: TextIO | None = None, log_file: Path
             crawler = process.create_crawler("agency")
             process.crawl(crawler, plan=plan, store=store).addBoth(finished, crawler)
         if state["running"] == 0:
-            # Imported here: importing the reactor before Scrapy installs the asyncio one would install epoll.
-            from twisted.internet import reactor
-
-            running_reactor: Any = reactor
+            running_reactor = _reactor()
             if running_reactor.running:
                 running_reactor.callLater(0, running_reactor.stop)
 
@@ -404,16 +409,12 @@ def run_job(job: CrawlJob, *, event_stream: TextIO | None = None, log_file: Path
         # Ctrl-C reaches this process from the terminal and the parent sends a SIGTERM on; a service manager
         # signals both processes too. Scrapy would take the second signal as "stop at once, unclean": here it
         # is the same stop. The hard stop is the parent's death (lifeline).
-        from twisted.internet import reactor
-
         install_shutdown_handlers(signal.SIG_IGN)
-        reactor.callFromThread(stop_gracefully)
+        _reactor().callFromThread(stop_gracefully)
 
     launch_next()
     if state["started"]:
-        from twisted.internet import reactor
-
-        reactor.callWhenRunning(install_shutdown_handlers, stop_once)
+        _reactor().callWhenRunning(install_shutdown_handlers, stop_once)
         process.start(stop_after_crawl=False, install_signal_handlers=False)
     store.engine.dispose()
     events.emit("done", run_id=job.run_id)

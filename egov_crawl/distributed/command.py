@@ -28,9 +28,13 @@ from egov_crawl.cli_options import (
     TestbedOption,
     agency_selection,
 )
+from egov_crawl.distributed.enqueue import enqueue_run
+from egov_crawl.distributed.queues import PHASE_QUEUES, redis_url
+from egov_crawl.distributed.worker import WorkerOptions, run_worker
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render, render_document
 from egov_crawl.pipeline.options import run_options_from_flags, testbed_settings
+from egov_crawl.registry import load_registry
 
 RedisOption = Annotated[
     str | None, typer.Option("--redis", help="Redis URL (env: EGOV_CRAWL_REDIS; default redis://127.0.0.1:6379/0)")
@@ -78,14 +82,10 @@ def enqueue_command(
     output: OutOption = None,
 ) -> None:
     """Create a run and put one task per agency and phase on the Redis queues (workers run them)."""
-    from egov_crawl.distributed.enqueue import enqueue_run
-    from egov_crawl.registry import load_registry
-
     selection = None if run_id is not None else agency_selection(agencies, all_agencies, verb="enqueue")
     target = testbed_settings(testbed) if testbed else {}
     loaded = load_registry(config.registry_path(registry or target.get("registry")))
     options = run_options_from_flags(locals(), agency_ids=selection, testbed=target)
-    from egov_crawl.distributed.queues import redis_url
 
     report = enqueue_run(
         loaded,
@@ -124,9 +124,6 @@ def worker_command(
     output: OutOption = None,
 ) -> None:
     """Run crawl, probe, browse and score tasks from the Redis queues (start as many as you like)."""
-    from egov_crawl.distributed.queues import PHASE_QUEUES, redis_url
-    from egov_crawl.distributed.worker import WorkerOptions, run_worker
-
     phases = tuple(p.strip() for p in queue_names.split(",") if p.strip())
     unknown = [p for p in phases if p not in PHASE_QUEUES]
     if unknown or not phases:

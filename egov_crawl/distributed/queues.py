@@ -12,8 +12,8 @@ from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
-from rq.job import Job, JobStatus
+from rq import Callback, Queue, Retry
+from rq.job import Dependency, Job, JobStatus
 from rq.serializers import JSONSerializer
 
 from egov_crawl.errors import UserError
@@ -78,8 +78,6 @@ def enqueue_once(
     """Enqueue ``func(*args)`` on the phase's queue unless a job with this id is already live; True if enqueued."""
     if job_status(connection, identifier) in _LIVE:
         return False
-    from rq import Callback
-    from rq.job import Dependency
 
     queue(connection, phase).enqueue(
         func,

@@ -20,10 +20,13 @@ from rq import get_current_job
 from rq.job import Job
 
 from egov_crawl import config
+from egov_crawl.crawler.runner import CrawlJob, must_resume, run_crawl_process
 from egov_crawl.distributed import queues, tracking
 from egov_crawl.distributed.options import decode_options
 from egov_crawl.pipeline.nightly import browse_agencies, probe_agencies
 from egov_crawl.registry.models import Agency, Registry
+from egov_crawl.scoring.engine import profile_warning_of, score_run
+from egov_crawl.scoring.methodology import load_methodology
 from egov_crawl.store import repository, runs
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.stored_entry import stored_entry
@@ -58,8 +61,6 @@ def _registry(agency: dict[str, Any]) -> Registry:
 def crawl_task(run_id: int, agencies: list[dict[str, Any]], options: dict[str, Any]) -> dict[str, Any]:
     """Crawl agencies (concurrently, in one Scrapy process) into ``run_id``, resuming what an earlier attempt
     stored; each agency that ends is recorded as done, so a retry only redoes the others."""
-    from egov_crawl.crawler.runner import CrawlJob, must_resume, run_crawl_process
-
     run_options = decode_options(options)
     db_url = _db_url()
     job = CrawlJob(
@@ -111,9 +112,6 @@ def browse_task(run_id: int, agency: dict[str, Any], options: dict[str, Any]) ->
 def score_task(run_id: int, options: dict[str, Any]) -> dict[str, Any]:
     """Finish the run once every agency task is done: score it (when its phases include score), record the
     phases in ``run.summary`` and mark it complete."""
-    from egov_crawl.scoring.engine import profile_warning_of, score_run
-    from egov_crawl.scoring.methodology import load_methodology
-
     run_options = decode_options(options)
     db_url = _db_url()
     sessions = session_factory(open_store(db_url))

@@ -40,6 +40,7 @@ from egov_crawl.pipeline.interrupt import stop_quietly
 from egov_crawl.pipeline.nightly import RunReport, run_pipeline
 from egov_crawl.pipeline.options import run_options_from_flags, testbed_settings
 from egov_crawl.pipeline.runlog import ConsoleRunLog, JsonRunLog, RunLog
+from egov_crawl.registry import load_registry
 
 
 class LogFormat(StrEnum):
@@ -90,8 +91,6 @@ def run_command(
     output: OutOption = None,
 ) -> None:
     """Crawl, probe, browse and score in one run: the command to schedule every night."""
-    from egov_crawl.registry import load_registry
-
     if not resume and ((all_agencies and agencies) or not (all_agencies or agencies)):
         raise UserError("name the agencies to run, or use --all (or --resume)")
     target = testbed_settings(testbed) if testbed else {}

@@ -16,12 +16,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from sqlalchemy.exc import DBAPIError
 
 from egov_crawl import failures
+from egov_crawl.browser.runner import browse
+from egov_crawl.crawler.runner import crawl, must_resume
 from egov_crawl.errors import UserError
 from egov_crawl.phases import PHASES
 from egov_crawl.pipeline.lock import run_lock
 from egov_crawl.pipeline.options import RunOptions
 from egov_crawl.pipeline.runlog import RunLog
+from egov_crawl.probes.runner import probe
 from egov_crawl.registry.models import Registry
+from egov_crawl.scoring.engine import profile_warning_of, score_run
+from egov_crawl.scoring.methodology import load_methodology
 from egov_crawl.store import repository, runs
 from egov_crawl.store.db import StoreUnavailable, open_store, session_factory, write_with_retry
 
@@ -61,8 +66,6 @@ class PhaseContext:
 
 
 def _crawl(ctx: PhaseContext) -> str:
-    from egov_crawl.crawler.runner import crawl, must_resume
-
     summary = crawl(
         ctx.registry,
         ctx.agency_ids,
@@ -107,8 +110,6 @@ def probe_agencies(
     registry: Registry, agency_ids: list[str], *, db_url: str, run_id: int, options: RunOptions
 ) -> ProbeSummary:
     """The probe phase for ``agency_ids`` as the run's options set it up (the nightly run and a worker's task)."""
-    from egov_crawl.probes.runner import probe
-
     return probe(
         registry,
         agency_ids,
@@ -133,8 +134,6 @@ def browse_agencies(
 ) -> BrowseSummary:
     """The browse phase for ``agency_ids`` as the run's options set it up (the nightly run and a worker's task).
     A browse killed part-way is redone whole: ``browse`` replaces what the interrupted attempt wrote."""
-    from egov_crawl.browser.runner import browse
-
     return browse(
         registry,
         agency_ids,
@@ -168,9 +167,6 @@ def _browse(ctx: PhaseContext) -> str:
 
 
 def _score(ctx: PhaseContext) -> str:
-    from egov_crawl.scoring.engine import profile_warning_of, score_run
-    from egov_crawl.scoring.methodology import load_methodology
-
     rules = load_methodology(ctx.options.methodology)
     scores = score_run(ctx.db_url, ctx.run_id, methodology=rules, agency_ids=ctx.agency_ids, keep_findings=False)
     warning = profile_warning_of(rules, scores)

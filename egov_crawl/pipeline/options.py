@@ -17,6 +17,7 @@ from egov_crawl.cli_options import load_hostmap
 from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.phases import PHASES
+from egov_crawl.testbed.runtime import STATE_FILE
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,6 @@ class RunOptions:
 
 def testbed_settings(state_file: Path) -> dict[str, Any]:
     """What a running testbed (``egov-crawl testbed serve``) tells a run: host map, CA, DNS, sample registry."""
-    from egov_crawl.testbed.runtime import STATE_FILE
-
     path = state_file / STATE_FILE if state_file.is_dir() else state_file
     try:
         state = json.loads(path.read_text(encoding="utf-8"))

@@ -33,8 +33,12 @@ from egov_crawl.cli_options import (
 from egov_crawl.errors import UserError
 from egov_crawl.output import Column, Format, render
 from egov_crawl.probes import facts
-from egov_crawl.probes.runner import DEFAULT_CONCURRENCY, ProbeEvent, ProbeSummary
+from egov_crawl.probes.dns import parse_nameserver
+from egov_crawl.probes.runner import DEFAULT_CONCURRENCY, ProbeEvent, ProbeSummary, probe
 from egov_crawl.progress import AgencyBars
+from egov_crawl.registry import load_registry
+from egov_crawl.store import runs
+from egov_crawl.store.db import open_store, session_factory
 
 OK = "ok"
 
@@ -98,9 +102,6 @@ def _trust_anchors(path: Path | None) -> Any:
 
 def _run_id(db_url: str, run_id: int | None) -> int:
     """``--run`` if it exists; else the newest run; else a new ad-hoc run (common rules for commands)."""
-    from egov_crawl.store import runs
-    from egov_crawl.store.db import open_store, session_factory
-
     engine = open_store(db_url)
     try:
         with session_factory(engine).begin() as session:
@@ -134,10 +135,6 @@ def probe_command(
     output: OutOption = None,
 ) -> None:
     """Probe agencies' hosts: HTTPS, TLS, security headers, cookies, availability, security.txt, DNS."""
-    from egov_crawl.probes.dns import parse_nameserver
-    from egov_crawl.probes.runner import probe
-    from egov_crawl.registry import load_registry
-
     selection = agency_selection(agencies, all_agencies, verb="probe")
     nameserver = parse_nameserver(dns_server) if dns_server is not None else None  # bad value: one line, exit 1
     anchors = _trust_anchors(trust_anchors)

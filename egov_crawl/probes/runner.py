@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from egov_crawl import failures
+from egov_crawl.errors import UserError
 from egov_crawl.hostmap import HostMap
 from egov_crawl.identity import user_agent
 from egov_crawl.probes import facts
-from egov_crawl.probes.dns import Nameserver, TrustAnchors, probe_dns
+from egov_crawl.probes.dns import Nameserver, TrustAnchors, parse_nameserver, probe_dns
 from egov_crawl.probes.https import error_class as https_error_class
 from egov_crawl.probes.https import probe_https
 from egov_crawl.probes.net import Fetcher, ProbeConfig, base_domain
@@ -35,6 +36,9 @@ from egov_crawl.probes.web import (
     probe_security_txt,
 )
 from egov_crawl.registry.models import Agency, Registry
+from egov_crawl.store import repository
+from egov_crawl.store.db import open_store, session_factory
+from egov_crawl.store.models import Run
 
 DEFAULT_CONCURRENCY = 16
 DNS_TIMEOUT = 30.0
@@ -281,10 +285,6 @@ def probe(
     ``dns_server``: ``Nameserver`` or "ip:port" for DNS facts (default: the system's first nameserver);
     ``trust_anchors``: zone -> DNSKEY(s) to validate DNSSEC against; ``contact_url``: in the User-Agent, as the
     crawler sends it."""
-    from egov_crawl.probes.dns import parse_nameserver
-    from egov_crawl.store import repository
-    from egov_crawl.store.db import open_store, session_factory
-
     selected = registry.select(agency_ids)
     nameserver = parse_nameserver(dns_server) if isinstance(dns_server, str) else dns_server
     base = config or ProbeConfig()
@@ -298,11 +298,8 @@ def probe(
     sessions = session_factory(engine)
     with sessions.begin() as session:
         repository.sync_agencies(session, selected)
-        from egov_crawl.store.models import Run
 
         if session.get(Run, run_id) is None:
-            from egov_crawl.errors import UserError
-
             raise UserError(f"run {run_id} does not exist in this database; omit --run to use the newest run")
 
     def store(result: AgencyProbeResult) -> None:

@@ -19,13 +19,26 @@ import typer
 from rich.console import Console
 
 from egov_crawl import config
-from egov_crawl.cli_options import AsOfOption, DbOption, FormatOption, MethodologyOption, OutOption, RunOption
+from egov_crawl.cli_options import (
+    AsOfOption,
+    DbOption,
+    ExcelOption,
+    FormatOption,
+    MethodologyOption,
+    OutOption,
+    RunOption,
+)
 from egov_crawl.errors import UserError, unknown_value
 from egov_crawl.output import Column, Format, render, strip_controls, terminal_safe
 from egov_crawl.report import views
 from egov_crawl.report.export import HISTORY_COLUMNS, RANK_COLUMNS, SCORE_COLUMNS, export, export_format
+from egov_crawl.report.html import write_agency_report, write_national_report
 from egov_crawl.report.national import NationalSummary, Obstacle, national_summary
 from egov_crawl.scoring.command import warn_of_profiles
+from egov_crawl.scoring.engine import score_run
+from egov_crawl.scoring.methodology import load_methodology
+from egov_crawl.store import repository
+from egov_crawl.store.db import open_store, session_factory
 
 console = Console()
 err = Console(stderr=True)
@@ -53,8 +66,6 @@ def report_command(
     methodology: MethodologyIdOption = "default",
 ) -> None:
     """Write a static HTML report: one agency's score card, or with --all the national report (index.html)."""
-    from egov_crawl.report.html import write_agency_report, write_national_report
-
     if bool(agency) == all_agencies:
         raise UserError("give one agency id, or --all for the national report")
     url = config.db_url(db)
@@ -141,11 +152,6 @@ def summary_command(
     _print_summary(summary)
 
 
-ExcelOption = Annotated[
-    bool, typer.Option("--excel", help="CSV with a byte-order mark, so Excel reads Thai text (implies --format csv)")
-]
-
-
 # Unset means a table, or CSV with --excel: a default of "table" could not be told from an explicit one.
 ExportFormatOption = Annotated[
     Format | None, typer.Option("--format", "-f", help="Output format [default: table; csv with --excel]")
@@ -157,17 +163,12 @@ class GroupBy(StrEnum):
 
 
 def _methodology_id(methodology: str | None) -> str:
-    from egov_crawl.scoring.methodology import load_methodology
-
     return load_methodology(methodology).id
 
 
 def _no_facts_line(url: str, run_id: int, agency: str) -> str:
     """An unknown or mistyped id: name the close matches among the run's agencies (else the store's), as
     ``Registry.select`` does for the registry."""
-    from egov_crawl.store import repository
-    from egov_crawl.store.db import open_store, session_factory
-
     with session_factory(open_store(url))() as session:
         everyone = repository.agency_ids(session)
         known = repository.agencies_with_facts(session, run_id) or everyone
@@ -190,9 +191,6 @@ def score_command(
 ) -> None:
     """Score a run from stored facts; show an agency's score card (pillars, sub-indices, costly failures)."""
     fmt = export_format(fmt, excel, output)  # before any work: a bad -o or --format fails at once
-    from egov_crawl.scoring.engine import score_run
-    from egov_crawl.store import repository
-    from egov_crawl.store.db import open_store, session_factory
 
     url = config.db_url(db)
     with session_factory(open_store(url))() as session:

@@ -21,6 +21,8 @@ from typing import Any
 
 from egov_crawl.report import views
 from egov_crawl.report.views import RankRow
+from egov_crawl.scoring.methodology import profile_warning
+from egov_crawl.scoring.registry import PILLARS, all_checks
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 
@@ -98,8 +100,6 @@ def band_counts(rows: list[RankRow]) -> dict[str, int]:
 
 def top_obstacles(counts: dict[str, dict[str, int]], top: int | None = None) -> list[Obstacle]:
     """Indicators with at least one FAIL or PARTIAL, most-failed first (see the module docstring)."""
-    from egov_crawl.scoring.registry import PILLARS, all_checks
-
     checks = all_checks()
     found = []
     for check_id, by_outcome in counts.items():
@@ -138,8 +138,6 @@ def counted_outcomes(scores: list[Any], findings: dict[str, dict[str, int]]) -> 
 def profile_warnings(scores: list[Any]) -> list[str]:
     """The warning of scores computed under a methodology that is not valid for some agencies' country profiles
     (each score records both in ``subindices._meta``; scores stored before profiles existed record neither)."""
-    from egov_crawl.scoring.methodology import profile_warning
-
     if not scores:
         return []
     profiles: dict[str, str] = {}

@@ -12,23 +12,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from rich.console import Console
 
 from egov_crawl import __version__, config
-from egov_crawl.cli_options import DbOption, MethodologyOption, OutOption, RunOption
+from egov_crawl.cli_options import DbOption, ExcelOption, MethodologyOption, OutOption, RunOption
 from egov_crawl.errors import BadUsage, UserError
 from egov_crawl.output import Column, Format, check_output_path, strip_controls, terminal_safe, write_out
 from egov_crawl.report.actions import Action, ActionPlan, action_plan
 from egov_crawl.report.changes import IMPROVED, REGRESSED, Change, Changes, changes_since
-from egov_crawl.report.export import export
+from egov_crawl.report.export import export, export_format
+from egov_crawl.report.html.site import http_href
 from egov_crawl.report.matrix import agency_matrix, matrix_columns
 
 console = Console()
 err = Console(stderr=True)
-
-ExcelOption = Annotated[
-    bool, typer.Option("--excel", help="CSV with a byte-order mark, so Excel reads Thai text (implies --format csv)")
-]
 
 
 def _points(value: float | None) -> float | None:
@@ -76,8 +74,6 @@ class ActionsFormat(StrEnum):
 
 def _actions_output(fmt: ActionsFormat | None, excel: bool, out: Path | None) -> ActionsFormat:
     """The format, checked with the output path before any work (as ``report.export.export_format`` does)."""
-    from egov_crawl.report.export import export_format
-
     if fmt is not ActionsFormat.HTML:
         return ActionsFormat(export_format(None if fmt is None else Format(fmt.value), excel, out).value)
     if excel:
@@ -91,9 +87,6 @@ def _actions_output(fmt: ActionsFormat | None, excel: bool, out: Path | None) ->
 
 @cache
 def _letter_environment() -> object:
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
-    from egov_crawl.report.html.site import http_href
 
     env = Environment(
         loader=PackageLoader("egov_crawl.report.html", "templates"),
@@ -109,8 +102,6 @@ def _letter_environment() -> object:
 
 def actions_html(plan: ActionPlan) -> str:
     """The letter as one self-contained HTML page (Thai first, then English, for each fix)."""
-    from jinja2 import Environment
-
     env = _letter_environment()
     assert isinstance(env, Environment)
     written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -183,8 +174,6 @@ def matrix_command(
     excel: ExcelOption = False,
 ) -> None:
     """One row per scored agency, one column per check outcome and one per check score (CSV or JSON)."""
-    from egov_crawl.report.export import export_format
-
     chosen = export_format(Format((fmt or MatrixFormat.CSV).value), excel, output)
     rows = agency_matrix(config.db_url(db), run_id=run, methodology=methodology)
     export(rows, matrix_columns(), chosen, output, excel=excel)
@@ -233,8 +222,6 @@ def changes_command(
     excel: ExcelOption = False,
 ) -> None:
     """What improved and what regressed, per agency and indicator, since the previous complete run."""
-    from egov_crawl.report.export import export_format
-
     chosen = export_format(fmt, excel, output)
     found = changes_since(config.db_url(db), run_id=run, since=since, methodology=methodology, agency_id=agency)
     if chosen is Format.TABLE and (output is None or str(output) == "-"):

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from egov_crawl.errors import UserError, unknown_value
 from egov_crawl.registry.models import Cohort
-from egov_crawl.scoring.methodology import Methodology
+from egov_crawl.scoring.methodology import Methodology, bundled_methodologies, load_methodology
+from egov_crawl.scoring.registry import all_checks, get_check
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Agency, Score
@@ -226,8 +227,6 @@ def _sub_of(score: Score, check_id: str) -> str:
 
 
 def _title(check_id: str) -> str:
-    from egov_crawl.scoring.registry import all_checks
-
     spec = all_checks().get(check_id)
     return spec.title if spec else check_id
 
@@ -256,8 +255,6 @@ def _known_agency(session: Any, agency_id: str) -> None:
 
 def _known_methodology(session: Any, methodology_id: str) -> None:
     """A methodology id names a bundled file or one the store has scores under."""
-    from egov_crawl.scoring.methodology import bundled_methodologies
-
     known = [p.stem for p in bundled_methodologies()]
     known += sorted(set(session.scalars(select(Score.methodology_id).distinct())) - set(known))
     if methodology_id not in known:
@@ -266,8 +263,6 @@ def _known_methodology(session: Any, methodology_id: str) -> None:
 
 def _bundled_or_default(methodology_id: str) -> Methodology:
     """The bundled methodology of that id, else the default (scores name a methodology by id only)."""
-    from egov_crawl.scoring.methodology import load_methodology
-
     try:
         return load_methodology(methodology_id)
     except UserError:
@@ -295,8 +290,6 @@ def explain(
 ) -> Explanation:
     """A finding with its evidence and the check's docstring (what / why / evidence / outcomes); the outcome is
     the one the methodology counts, with the reason when it differs from the check's own."""
-    from egov_crawl.scoring.registry import get_check
-
     spec = get_check(check_id)
     with session_factory(open_store(db_url))() as session:
         _known_agency(session, agency_id)

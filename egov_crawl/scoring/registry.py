@@ -14,14 +14,11 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from egov_crawl.errors import unknown_value
 from egov_crawl.facts.model import SiteFacts, Source
 from egov_crawl.scoring.model import Finding
-
-if TYPE_CHECKING:
-    from egov_crawl.scoring.remediation import Remediation
+from egov_crawl.scoring.remediation import Remediation, remediations
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +66,7 @@ class CheckSpec:
     @property
     def remediation(self) -> Remediation:
         """How to fix it (English, Thai, the standard), from the bundled remediation file."""
-        from egov_crawl.scoring.remediation import remediations
-
-        return remediations()[self.id]
+        return remediations(tuple(all_checks()))[self.id]
 
 
 _REGISTRY: dict[str, CheckSpec] = {}

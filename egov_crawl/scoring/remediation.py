@@ -84,11 +84,10 @@ def parse_remediation(path: Path, check_ids: Iterable[str]) -> dict[str, Remedia
 
 
 @cache
-def remediations() -> dict[str, Remediation]:
-    """The bundled remediation text, checked against every registered check (once per process)."""
-    from egov_crawl.scoring.registry import all_checks
-
-    return parse_remediation(REMEDIATION_FILE, all_checks())
+def remediations(check_ids: tuple[str, ...]) -> dict[str, Remediation]:
+    """The bundled remediation text, checked against every registered check (once per process; the registry
+    passes its ids, so this module needs nothing from it)."""
+    return parse_remediation(REMEDIATION_FILE, check_ids)
 
 
 def as_json(remediation: Remediation | None) -> dict[str, Any] | None:

@@ -6,11 +6,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import Dialect, func, insert, or_, select, update
+from sqlalchemy import Dialect, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from egov_crawl.failures import HANDLED
 from egov_crawl.registry.models import Agency as RegistryAgency
-from egov_crawl.store.models import Agency, Document, Form, Link, Page, Run, SiteCrawl, utcnow
+from egov_crawl.store.models import (
+    Agency,
+    BrowserFact,
+    Document,
+    Finding,
+    Form,
+    Link,
+    Page,
+    ProbeFact,
+    Run,
+    Score,
+    SiteCrawl,
+    utcnow,
+)
 from egov_crawl.stored_entry import stored_entry
 
 # --- agencies: the registry's entries as the store keeps them ------------------------------------------------------
@@ -59,8 +75,6 @@ def all_run_ids(session: Session) -> list[int]:
 
 def agencies_with_facts(session: Session, run_id: int) -> list[str]:
     """Agencies of a run with any crawl, probe or browser fact, sorted by id."""
-    from egov_crawl.store.models import BrowserFact, ProbeFact
-
     ids: set[str] = set(session.scalars(select(SiteCrawl.agency_id).where(SiteCrawl.run_id == run_id)))
     ids |= set(session.scalars(select(ProbeFact.agency_id).where(ProbeFact.run_id == run_id).distinct()))
     ids |= set(session.scalars(select(BrowserFact.agency_id).where(BrowserFact.run_id == run_id).distinct()))
@@ -70,9 +84,6 @@ def agencies_with_facts(session: Session, run_id: int) -> list[str]:
 def failure_counts(session: Session, run_id: int) -> dict[str, dict[str, int]]:
     """Error classes of the run by collector: {"crawl": {"tls_error:expired": 1}, "probe": {…}, "browser": {…}};
     the handled-input classes (``failures.HANDLED``: parse_recovered, charset_detected) are not failures."""
-    from egov_crawl.failures import HANDLED
-    from egov_crawl.store.models import BrowserFact, ProbeFact
-
     sources: dict[str, Any] = {
         "crawl": (SiteCrawl.error_class, SiteCrawl.run_id),
         "probe": (ProbeFact.error_class, ProbeFact.run_id),
@@ -119,10 +130,7 @@ def site_crawls_for_run(session: Session, run_id: int) -> list[SiteCrawl]:
 def _insert_ignoring_conflicts(session: Session, model: type[Any]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL (the unique keys say what a duplicate is)."""
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
         return pg_insert(model).on_conflict_do_nothing()
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
     return sqlite_insert(model).on_conflict_do_nothing()
 
@@ -409,9 +417,6 @@ def replace_probe_facts(session: Session, run_id: int, agency_id: str, rows: lis
     Facts of the same (run, agency, host, kind) recorded earlier are replaced: probing an agency twice in one
     run keeps one row per kind and host, the latest observation.
     """
-    from sqlalchemy import delete, tuple_
-
-    from egov_crawl.store.models import ProbeFact
 
     keys = {(row["host"], row["kind"]) for row in rows}
     if keys:
@@ -441,16 +446,12 @@ def replace_probe_facts(session: Session, run_id: int, agency_id: str, rows: lis
 
 def add_browser_facts(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert ``browser_fact`` rows (run_id, agency_id, url, kind, payload, error_class, evidence_path)."""
-    from egov_crawl.store.models import BrowserFact
-
     if rows:
         session.execute(insert(BrowserFact), rows)
 
 
 def browser_facts(session: Session, run_id: int, *, agency_id: str | None = None, kind: str | None = None) -> list[Any]:
     """The browser facts of a run, optionally of one agency and one kind, in insertion order."""
-    from egov_crawl.store.models import BrowserFact
-
     query = select(BrowserFact).where(BrowserFact.run_id == run_id)
     if agency_id is not None:
         query = query.where(BrowserFact.agency_id == agency_id)
@@ -461,9 +462,6 @@ def browser_facts(session: Session, run_id: int, *, agency_id: str | None = None
 
 def delete_browser_facts(session: Session, run_id: int, agency_id: str) -> int:
     """Drop an agency's browser facts of a run before a browse records them again (a rerun, a retried task)."""
-    from sqlalchemy import delete
-
-    from egov_crawl.store.models import BrowserFact
 
     result = session.execute(
         delete(BrowserFact).where(BrowserFact.run_id == run_id, BrowserFact.agency_id == agency_id)
@@ -516,8 +514,6 @@ def prepare_scoring_results(
 ) -> ScoringWrite:
     """The inserts of ``store_scoring_results`` with every value already converted for ``dialect``'s driver
     (JSON encoded, dates formatted): no store needed, so worker processes do it and the writer only executes."""
-    from egov_crawl.store.models import Finding, Score
-
     now = utcnow()  # one timestamp for the batch: the rows were computed together
     same = {"run_id": run_id, "methodology_id": methodology_id, "computed_at": now}
     return ScoringWrite(
@@ -531,9 +527,6 @@ def store_scoring_results(
 ) -> None:
     """Replace the findings and the ``methodology_id`` scores of ``agency_ids`` in a run with ``prepared``: one
     delete and one executemany per table (rescoring is idempotent)."""
-    from sqlalchemy import delete
-
-    from egov_crawl.store.models import Finding, Score
 
     session.execute(delete(Finding).where(Finding.run_id == run_id, Finding.agency_id.in_(agency_ids)))
     session.execute(
@@ -586,8 +579,6 @@ def _prepare_insert(
 
 
 def findings_of(session: Session, run_id: int, agency_id: str) -> list[Any]:
-    from egov_crawl.store.models import Finding
-
     return list(
         session.scalars(
             select(Finding).where(Finding.run_id == run_id, Finding.agency_id == agency_id).order_by(Finding.check_id)
@@ -597,8 +588,6 @@ def findings_of(session: Session, run_id: int, agency_id: str) -> list[Any]:
 
 def scores_of_run(session: Session, run_id: int, methodology_id: str) -> list[tuple[Any, Agency]]:
     """(score, agency) pairs of a run under a methodology."""
-    from egov_crawl.store.models import Score
-
     rows = session.execute(
         select(Score, Agency)
         .join(Agency, Score.agency_id == Agency.id)
@@ -609,8 +598,6 @@ def scores_of_run(session: Session, run_id: int, methodology_id: str) -> list[tu
 
 def score_history(session: Session, agency_id: str, methodology_id: str) -> list[tuple[Any, Run]]:
     """(score, run) pairs of an agency under a methodology, oldest run first."""
-    from egov_crawl.store.models import Score
-
     rows = session.execute(
         select(Score, Run)
         .join(Run, Score.run_id == Run.id)
@@ -622,8 +609,6 @@ def score_history(session: Session, agency_id: str, methodology_id: str) -> list
 
 def finding_outcome_counts(session: Session, run_id: int, agency_ids: Iterable[str]) -> dict[str, dict[str, int]]:
     """check_id → {outcome: number of agencies}, over the given agencies' findings of a run."""
-    from egov_crawl.store.models import Finding
-
     ids = list(agency_ids)
     counts: dict[str, dict[str, int]] = {}
     if not ids:

@@ -28,6 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from egov_crawl import __version__
+from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
 from egov_crawl.errors import UserError
 from egov_crawl.output import strip_controls
 from egov_crawl.report import views
@@ -35,6 +36,7 @@ from egov_crawl.report.changes import Changes, changes_since
 from egov_crawl.report.export import RANK_COLUMNS
 from egov_crawl.report.html import charts
 from egov_crawl.report.national import Methodology, NationalSummary, RunInfo, national_summary, profile_warnings
+from egov_crawl.scoring.registry import all_checks
 from egov_crawl.store import repository
 from egov_crawl.store.db import open_store, session_factory
 
@@ -182,8 +184,6 @@ def _finding_groups(score: Any, findings: list[Any]) -> list[FindingGroup]:
     """Findings grouped by pillar (the methodology's order), each with its sub-index title and the outcome the
     methodology counts (an indicator outside its ``applies_to`` cohorts is NOT_APPLICABLE, never the check's
     FAIL)."""
-    from egov_crawl.scoring.registry import all_checks
-
     checks = all_checks()
     counted = views.scored_indicators(score)
     placement: dict[str, tuple[str, str]] = {}
@@ -309,8 +309,6 @@ def _write_agency_page(
 
 
 def _evidence_root(evidence_dir: Path | None, db_url: str) -> Path:
-    from egov_crawl.browser.evidence import evidence_dir as default_evidence_dir
-
     return default_evidence_dir(evidence_dir, db_url)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "profile_platform_link",
 ]
 from egov_crawl.scoring.model import Evidence, Finding
+from egov_crawl.scoring.registry import CheckSpec, register
 
 EMPTY_SHELL = "the home page has no content without JavaScript (an empty shell in the static HTML)"
 MIN_STATIC_TEXT = 200  # characters of visible text below which a home page is an empty (JavaScript) shell
@@ -204,8 +205,6 @@ def keyword_check(
     text: bool = False,
 ) -> None:
     """Declare a presence check whose detection is all data (the lexicon entry named by the id)."""
-    from egov_crawl.scoring.registry import CheckSpec, register
-
     where = "page titles, headings, link labels" + (", page text" if text else "") + ", URL paths, platform links"
     if part_names:
         keys = ", ".join(f"`{id}.{name}`" for name in part_names)

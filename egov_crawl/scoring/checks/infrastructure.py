@@ -13,6 +13,7 @@ Probe-only checks (availability, TLS, HTTPS enforcement, headers, DNS) are in ``
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 from egov_crawl.facts.browser import PageFact
@@ -441,8 +442,6 @@ def content_freshness(site: SiteFacts) -> Finding:
     if latest is None:
         lastmod = (site.site_facts.get("sitemap_summary") or {}).get("lastmod_latest")
         if lastmod:
-            from datetime import date
-
             latest, on, source = date.fromisoformat(str(lastmod)[:10]), None, "sitemap lastmod"
     if latest is None:
         return absent(site, "no dated news item or sitemap lastmod")
