@@ -1,5 +1,7 @@
 """The fast lane's markers follow the fixtures: a test that reaches a service fixture, however indirectly, carries
-its mark, and with the browser tests deselected a test that still starts Chromium fails the session."""
+its mark; with the browser tests deselected a test that still starts Chromium fails the session, and with the
+slow tests deselected so does a test that starts a Python child process. Tests of a shared fixture get one
+xdist group, so that the fixture is built in one worker only."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+NETGUARD = ROOT / "tests" / "_netguard"
+
+pytestmark = pytest.mark.slow  # each test runs a small pytest session in a child process
 
 CONFTEST = """
 import os, tempfile
@@ -17,18 +22,25 @@ import pytest
 from tests.fixtures import markers
 
 _log = []
+_children = []
 
 def pytest_configure(config):
     if markers.excludes_browser(config.option.markexpr or ""):
         _log.append(markers.forbid_chromium(Path(tempfile.mkdtemp())))
+    if markers.excludes_slow(config.option.markexpr or ""):
+        _children.append(markers.forbid_python_children(Path(tempfile.mkdtemp())))
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     markers.mark_by_fixtures(items)
+    markers.group_by_fixtures(items)
 
 def pytest_sessionfinish(session):
     if _log and markers.chromium_starts(_log[0]):
         print("CHROMIUM STARTED BY", markers.chromium_starts(_log[0]))
+        session.exitstatus = 1
+    if _children and markers.python_children(_children[0]):
+        print("PYTHON CHILDREN STARTED BY", markers.python_children(_children[0]))
         session.exitstatus = 1
 
 @pytest.fixture(scope="session")
@@ -39,10 +51,19 @@ def chromium():
 @pytest.fixture
 def rendered_store(chromium):
     return {"rendered": chromium}
+
+@pytest.fixture(scope="session")
+@markers.shared("big-store")
+def big_store():
+    return "store"
+
+@pytest.fixture
+def store_copy(big_store):
+    return big_store
 """
 
 TESTS = """
-import os, subprocess
+import os, subprocess, sys
 
 def test_unit():
     pass
@@ -52,13 +73,26 @@ def test_through_another_fixture(rendered_store):
 
 def test_starts_chromium_unmarked():
     subprocess.run([os.environ.get("EGOV_CRAWL_CHROMIUM", "true"), "--headless"], check=False)
+
+def test_starts_python_unmarked():
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+def test_groups(request, store_copy):
+    print("GROUP", request.node.nodeid.split("::")[1], request.node.get_closest_marker("xdist_group").args)
+
+def test_group_of_a_plain_test(request):
+    print("GROUP", request.node.nodeid.split("::")[1], request.node.get_closest_marker("xdist_group").args)
 """
 
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A small suite in a temporary directory using the real ``tests.fixtures.markers``."""
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    # the suite's own sitecustomize first, as tests/conftest.py arranges for every child of the real suite
+    paths = [str(NETGUARD), str(ROOT), os.environ.get("PYTHONPATH")]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, paths)))
+    for inherited in ("EGOV_TEST_PYTHON_CHILD_LOG", "EGOV_CRAWL_CHROMIUM"):  # the small suite sets its own
+        monkeypatch.delenv(inherited, raising=False)
     pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_suite=TESTS)
     pytester.makeini("[pytest]\nmarkers =\n    browser: b\n    slow: s\n    postgres: p\n    redis: r\n")
@@ -73,6 +107,22 @@ def test_a_test_reaching_a_service_fixture_indirectly_is_marked(suite: pytest.Py
 
 def test_a_test_that_starts_chromium_without_the_mark_fails_the_fast_lane(suite: pytest.Pytester) -> None:
     result = suite.runpytest_subprocess("-m", "not browser", "-s")
-    result.assert_outcomes(passed=2, deselected=1)
+    result.assert_outcomes(passed=5, deselected=1)
     assert result.ret == 1
     assert "CHROMIUM STARTED BY ['test_suite.py::test_starts_chromium_unmarked']" in result.stdout.str()
+
+
+def test_a_test_that_starts_a_python_child_without_the_slow_mark_fails_the_fast_lane(suite: pytest.Pytester) -> None:
+    result = suite.runpytest_subprocess("-m", "not slow", "-s")
+    result.assert_outcomes(passed=6)
+    assert result.ret == 1
+    printed = result.stdout.str()
+    assert "PYTHON CHILDREN STARTED BY ['test_suite.py::test_starts_python_unmarked  (-c pass)']" in printed
+    # the whole suite (not the fast lane) starts children freely
+    assert suite.runpytest_subprocess().ret == 0
+
+
+def test_the_tests_of_a_shared_fixture_share_one_group_and_others_group_by_module(suite: pytest.Pytester) -> None:
+    printed = suite.runpytest_subprocess("-s", "-k", "group").stdout.str()
+    assert "GROUP test_groups ('big-store',)" in printed
+    assert "GROUP test_group_of_a_plain_test ('test_suite.py',)" in printed
