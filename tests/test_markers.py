@@ -84,6 +84,17 @@ def test_group_of_a_plain_test(request):
     print("GROUP", request.node.nodeid.split("::")[1], request.node.get_closest_marker("xdist_group").args)
 """
 
+OVERRIDE = """
+import pytest
+
+@pytest.fixture
+def big_store():  # the module's own, not the shared one: its tests need not run in that group
+    return "own"
+
+def test_own_store(request, big_store):
+    print("GROUP", request.node.nodeid.split("::")[1], request.node.get_closest_marker("xdist_group").args)
+"""
+
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
@@ -94,7 +105,7 @@ def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
     for inherited in ("EGOV_TEST_PYTHON_CHILD_LOG", "EGOV_CRAWL_CHROMIUM"):  # the small suite sets its own
         monkeypatch.delenv(inherited, raising=False)
     pytester.makeconftest(CONFTEST)
-    pytester.makepyfile(test_suite=TESTS)
+    pytester.makepyfile(test_suite=TESTS, test_override=OVERRIDE)
     pytester.makeini("[pytest]\nmarkers =\n    browser: b\n    slow: s\n    postgres: p\n    redis: r\n")
     return pytester
 
@@ -107,14 +118,14 @@ def test_a_test_reaching_a_service_fixture_indirectly_is_marked(suite: pytest.Py
 
 def test_a_test_that_starts_chromium_without_the_mark_fails_the_fast_lane(suite: pytest.Pytester) -> None:
     result = suite.runpytest_subprocess("-m", "not browser", "-s")
-    result.assert_outcomes(passed=5, deselected=1)
+    result.assert_outcomes(passed=6, deselected=1)
     assert result.ret == 1
     assert "CHROMIUM STARTED BY ['test_suite.py::test_starts_chromium_unmarked']" in result.stdout.str()
 
 
 def test_a_test_that_starts_a_python_child_without_the_slow_mark_fails_the_fast_lane(suite: pytest.Pytester) -> None:
     result = suite.runpytest_subprocess("-m", "not slow", "-s")
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
     assert result.ret == 1
     printed = result.stdout.str()
     assert "PYTHON CHILDREN STARTED BY ['test_suite.py::test_starts_python_unmarked  (-c pass)']" in printed
@@ -126,3 +137,4 @@ def test_the_tests_of_a_shared_fixture_share_one_group_and_others_group_by_modul
     printed = suite.runpytest_subprocess("-s", "-k", "group").stdout.str()
     assert "GROUP test_groups ('big-store',)" in printed
     assert "GROUP test_group_of_a_plain_test ('test_suite.py',)" in printed
+    assert "GROUP test_own_store ('test_override.py',)" in printed
