@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.fixtures import markers
+from tests.fixtures import markers, xdist_groups
 
 _GUARD_DIR = Path(__file__).parent / "_netguard"
 # Guard this process and every Python subprocess the tests start (see _netguard/sitecustomize.py).
@@ -51,6 +51,7 @@ _children_log: list[Path] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    xdist_groups.prepare(config)
     if hasattr(config, "workerinput"):
         return  # an xdist worker: it inherited the controller's stub ($EGOV_CRAWL_CHROMIUM), which logs for it
     if markers.excludes_browser(config.option.markexpr or ""):
@@ -67,6 +68,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     markers.mark_by_fixtures(items)
     markers.group_by_fixtures(items)
+    xdist_groups.record(items)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own loadgroup scheduler (see xdist_groups)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    if config.getoption("dist", "no") != "loadgroup":
+        return None
+    return xdist_groups.scheduler(config, log)
 
 
 @pytest.hookimpl(tryfirst=True)  # before the test's fixtures are set up
