@@ -19,12 +19,13 @@ CONFTEST = """
 import os, tempfile
 from pathlib import Path
 import pytest
-from tests.fixtures import markers
+from tests.fixtures import markers, xdist_groups
 
 _log = []
 _children = []
 
 def pytest_configure(config):
+    xdist_groups.prepare(config)
     if markers.excludes_browser(config.option.markexpr or ""):
         _log.append(markers.forbid_chromium(Path(tempfile.mkdtemp())))
     if markers.excludes_slow(config.option.markexpr or ""):
@@ -34,6 +35,11 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(items):
     markers.mark_by_fixtures(items)
     markers.group_by_fixtures(items)
+    xdist_groups.record(items)
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    return xdist_groups.scheduler(config, log) if config.getoption("dist", "no") == "loadgroup" else None
 
 def pytest_sessionfinish(session):
     if _log and markers.chromium_starts(_log[0]):
@@ -95,6 +101,24 @@ def test_own_store(request, big_store):
     print("GROUP", request.node.nodeid.split("::")[1], request.node.get_closest_marker("xdist_group").args)
 """
 
+WORKERS = """
+import os, pytest
+
+@pytest.fixture
+def where(request):
+    yield
+    with open("workers.txt", "a") as out:
+        out.write(f"{request.node.name} {os.environ.get('PYTEST_XDIST_WORKER')}\\n")
+
+@pytest.mark.parametrize("n", range(4))
+def test_shared(where, store_copy, n):
+    pass
+
+@pytest.mark.parametrize("n", range(4))
+def test_plain(where, n):
+    pass
+"""
+
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
@@ -105,7 +129,7 @@ def suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.
     for inherited in ("EGOV_TEST_PYTHON_CHILD_LOG", "EGOV_CRAWL_CHROMIUM"):  # the small suite sets its own
         monkeypatch.delenv(inherited, raising=False)
     pytester.makeconftest(CONFTEST)
-    pytester.makepyfile(test_suite=TESTS, test_override=OVERRIDE)
+    pytester.makepyfile(test_suite=TESTS, test_override=OVERRIDE, test_workers=WORKERS)
     pytester.makeini("[pytest]\nmarkers =\n    browser: b\n    slow: s\n    postgres: p\n    redis: r\n")
     return pytester
 
@@ -118,14 +142,14 @@ def test_a_test_reaching_a_service_fixture_indirectly_is_marked(suite: pytest.Py
 
 def test_a_test_that_starts_chromium_without_the_mark_fails_the_fast_lane(suite: pytest.Pytester) -> None:
     result = suite.runpytest_subprocess("-m", "not browser", "-s")
-    result.assert_outcomes(passed=6, deselected=1)
+    result.assert_outcomes(passed=14, deselected=1)
     assert result.ret == 1
     assert "CHROMIUM STARTED BY ['test_suite.py::test_starts_chromium_unmarked']" in result.stdout.str()
 
 
 def test_a_test_that_starts_a_python_child_without_the_slow_mark_fails_the_fast_lane(suite: pytest.Pytester) -> None:
     result = suite.runpytest_subprocess("-m", "not slow", "-s")
-    result.assert_outcomes(passed=7)
+    result.assert_outcomes(passed=15)
     assert result.ret == 1
     printed = result.stdout.str()
     assert "PYTHON CHILDREN STARTED BY ['test_suite.py::test_starts_python_unmarked  (-c pass)']" in printed
@@ -138,3 +162,12 @@ def test_the_tests_of_a_shared_fixture_share_one_group_and_others_group_by_modul
     assert "GROUP test_groups ('big-store',)" in printed
     assert "GROUP test_group_of_a_plain_test ('test_suite.py',)" in printed
     assert "GROUP test_own_store ('test_override.py',)" in printed
+
+
+def test_under_xdist_the_tests_of_a_group_run_in_one_worker(suite: pytest.Pytester) -> None:
+    # xdist's own loadgroup scheduled each of these tests alone under pytest 9 (its group suffix is ignored)
+    result = suite.runpytest_subprocess("-n", "2", "--dist", "loadgroup", "test_workers.py")
+    result.assert_outcomes(passed=8)
+    ran = dict(line.split() for line in (suite.path / "workers.txt").read_text().splitlines())
+    assert len({ran[f"test_shared[{n}]"] for n in range(4)}) == 1, ran
+    assert len({ran[f"test_plain[{n}]"] for n in range(4)}) == 1, ran
