@@ -2,7 +2,8 @@
 #   make demo   install what is missing, then run the whole pipeline on the bundled sample web (offline)
 #   make test   install what is missing, then ruff, mypy and pytest
 # and for developers:
-#   make test-fast   the tests that start no Chromium, PostgreSQL, Redis or testbed crawl (markers: pyproject.toml)
+#   make test-fast   the tests that start no Chromium, PostgreSQL, Redis, crawl or Python child process (markers:
+#                    pyproject.toml), in one process
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
@@ -19,10 +20,14 @@ TEST_DEBS := $(RUNTIME_DEBS) postgresql redis-server
 demo: install system-deps
 	$(BIN)/egov-crawl demo
 
+# Two workers, one per core; a shared expensive fixture (the crawled, probed, browsed and scored testbed store)
+# groups its tests in one worker so it is built once, other tests are grouped by module (tests/fixtures/markers.py).
+PARALLEL := -n 2 --dist loadgroup
 test: install system-deps-test lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
-# The fixtures that start Chromium, PostgreSQL, Redis or a testbed crawl mark the tests using them (tests/conftest.py).
+# The fixtures that start Chromium, PostgreSQL, Redis or a testbed crawl mark the tests using them (tests/conftest.py);
+# a test left in this lane that starts Chromium or a Python child process fails the session.
 FAST_TESTS := not browser and not postgres and not redis and not slow
 test-fast: install
 	$(BIN)/python -m pytest -m "$(FAST_TESTS)"

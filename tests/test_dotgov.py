@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from egov_crawl.registry import load_registry
 from egov_crawl.registry.models import Cohort
 from tests.fixtures.cli import cli
+
+pytestmark = pytest.mark.slow  # each test starts the command line in a child process: seconds of CPU each
 
 SAMPLE = Path(__file__).parent / "data" / "dotgov-sample.csv"
 

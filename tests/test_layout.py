@@ -102,6 +102,7 @@ def test_the_cycle_finder_finds_a_loop() -> None:
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
+@pytest.mark.slow  # one Python child process per subpackage
 @pytest.mark.parametrize(
     "name", sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists())
 )

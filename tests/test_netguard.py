@@ -28,6 +28,7 @@ def test_loopback_is_allowed() -> None:
             pass
 
 
+@pytest.mark.slow  # a Python child process
 def test_subprocesses_are_guarded_too() -> None:
     code = "import socket; s = socket.socket(); s.connect(('192.0.2.1', 80))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)

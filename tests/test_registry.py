@@ -12,6 +12,8 @@ from egov_crawl.registry import load_registry
 from egov_crawl.registry.models import Cohort
 from tests.fixtures.cli import cli
 
+pytestmark = pytest.mark.slow  # each test starts the command line in a child process: seconds of CPU each
+
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_HEAD = """version: 1
 agencies:

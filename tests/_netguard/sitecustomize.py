@@ -76,3 +76,14 @@ def install() -> None:
 
 if os.environ.get(ENV_FLAG) == "1":
     install()
+
+# The fast lane (`make test-fast`) starts no Python child process: each costs seconds of CPU before it does
+# anything (importing the command line imports the whole package). When tests/conftest.py sets this variable,
+# every child records the test that started it, and the session fails with the list.
+CHILD_LOG = "EGOV_TEST_PYTHON_CHILD_LOG"
+if os.environ.get(CHILD_LOG):
+    import sys
+
+    with open(os.environ[CHILD_LOG], "a", encoding="utf-8") as _log:
+        _command = " ".join(getattr(sys, "orig_argv", sys.argv)[1:4])
+        _log.write(f"{os.environ.get('PYTEST_CURRENT_TEST', '?')}\t{_command}\n")

@@ -15,6 +15,8 @@ from egov_crawl.probes import facts
 from egov_crawl.probes.command import probe_command
 from egov_crawl.testbed.process import TestbedHandle
 
+pytestmark = pytest.mark.slow  # each test starts the command line in a child process: seconds of CPU each
+
 app = typer.Typer()
 app.command()(probe_command)
 

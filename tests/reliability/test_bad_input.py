@@ -52,6 +52,7 @@ def registry_text(testbed: TestbedHandle) -> str:
     return testbed.registry_path.read_text(encoding="utf-8")[:6000].rsplit("\n  - ", 1)[0] + "\n"
 
 
+@pytest.mark.slow  # fuzzes 150 inputs: seconds of CPU
 @FUZZ
 @given(data=st.data())
 def test_fuzzed_registry_gives_clean_errors(registry_text: str, data: st.DataObject) -> None:
@@ -62,6 +63,7 @@ def test_fuzzed_registry_gives_clean_errors(registry_text: str, data: st.DataObj
         _assert_clean(error)
 
 
+@pytest.mark.slow  # fuzzes 150 inputs: seconds of CPU
 @FUZZ
 @given(data=st.data())
 def test_fuzzed_methodology_gives_clean_errors(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
@@ -74,6 +76,7 @@ def test_fuzzed_methodology_gives_clean_errors(tmp_path_factory: pytest.TempPath
         _assert_clean(error)
 
 
+@pytest.mark.slow  # the command line in a child process
 def test_a_broken_registry_through_the_command_is_one_line_without_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "agencies.yaml"
     bad.write_text("agencies:\n  - id: rd\n    homepage: [\n", encoding="utf-8")
@@ -86,6 +89,7 @@ def test_a_broken_registry_through_the_command_is_one_line_without_traceback(tmp
     assert str(bad) in result.stderr + result.stdout
 
 
+@pytest.mark.slow  # the command line in a child process
 @pytest.mark.parametrize("command", ["crawl", "probe", "browse", "score"])
 def test_unknown_agency_id_exits_non_zero_with_close_matches(
     command: str, testbed: TestbedHandle, tmp_path: Path

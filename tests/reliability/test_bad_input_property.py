@@ -28,6 +28,8 @@ from egov_crawl.scoring.model import Finding, Outcome
 from egov_crawl.scoring.registry import all_checks
 from tests.fixtures.small_store import AGENCIES, build_store, registry_text
 
+pytestmark = pytest.mark.slow  # each test fuzzes 120 to 2000 inputs through the scorer: seconds of CPU
+
 CHECK_IDS = sorted(all_checks())
 COHORTS = [c.value for c in Cohort]
 PROPERTY = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))

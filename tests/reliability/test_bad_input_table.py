@@ -23,6 +23,8 @@ import pytest
 from egov_crawl.scoring.methodology import DEFAULT_METHODOLOGY
 from tests.fixtures.small_store import AGENCIES, build_store, registry_text
 
+pytestmark = pytest.mark.slow  # each test starts the command line in a child process: seconds of CPU each
+
 _DEFAULT = DEFAULT_METHODOLOGY.read_text(encoding="utf-8")
 GARBAGE = random.Random(19).randbytes(8192)  # not a SQLite header
 

@@ -12,6 +12,8 @@ import pytest
 
 from egov_crawl.scoring.methodology import DEFAULT_METHODOLOGY
 
+pytestmark = pytest.mark.slow  # each test starts the command line in a child process: seconds of CPU each
+
 _DEFAULT = DEFAULT_METHODOLOGY.read_text(encoding="utf-8")
 _PILLAR = "  - id: service\n    title: Service readiness\n"
 

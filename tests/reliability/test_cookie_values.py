@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from egov_crawl.crawler.cookies import without_value
@@ -27,6 +28,7 @@ class CookieReply(Reply):
         return response
 
 
+@pytest.mark.slow  # a crawl in a child process
 def test_set_cookie_is_stored_without_values(tmp_path: Path) -> None:
     sites = LoopbackSites({"www.mu.test": {"/": CookieReply(body=html("กรมมิว"))}}).start()
     try:

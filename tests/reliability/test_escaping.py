@@ -33,6 +33,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([sys.executable, "-m", "egov_crawl", *args], capture_output=True, timeout=120, check=False)
 
 
+@pytest.mark.slow  # the command line in a child process
 def test_agencies_list_shows_markup_and_escapes_literally(hostile_registry: Path) -> None:
     result = _cli("agencies", "list", "-r", str(hostile_registry))
     assert result.returncode == 0, result.stderr.decode()
@@ -42,6 +43,7 @@ def test_agencies_list_shows_markup_and_escapes_literally(hostile_registry: Path
     assert "[/bold]" in out and "[link=https://evil.test]x[/link]" in out
 
 
+@pytest.mark.slow  # the command line in a child process
 def test_agencies_list_csv_neutralises_formulas_and_controls(hostile_registry: Path) -> None:
     result = _cli("agencies", "list", "-r", str(hostile_registry), "--format", "csv")
     assert result.returncode == 0, result.stderr.decode()
@@ -58,6 +60,7 @@ def test_html_report_templates_drop_nul_and_controls() -> None:
     assert html == "<p>กรม&lt;b&gt;x</p>"
 
 
+@pytest.mark.slow  # the command line in a child process
 def test_explain_prints_site_text_literally_without_escape_sequences(tmp_path: Path) -> None:
     # A page title is site text: markup in it must show as written, and no terminal escape may pass.
     from tests.fixtures.small_store import build_store, registry_text

@@ -24,6 +24,8 @@ from egov_crawl.store.db import open_store, session_factory
 from egov_crawl.store.models import Agency as AgencyRow
 from tests.fixtures.http_server import serving
 
+pytestmark = pytest.mark.slow  # each test starts a crawl in a child process
+
 SITE = "www.fill.test"
 SECRET = "3-1009-99999-12-7"  # a made-up citizen ID a journey types into a form
 PAGE = b'<!DOCTYPE html><html lang="th"><head><title>x</title></head><body><a href="/form">form</a></body></html>'

@@ -23,6 +23,8 @@ from egov_crawl.store.models import Run
 from egov_crawl.testbed.process import TestbedHandle
 from tests.fixtures.requirements import require_chromium
 
+pytestmark = pytest.mark.slow  # each test runs the command line in a child process and interrupts it
+
 RUN_TIMEOUT_S = 300
 
 

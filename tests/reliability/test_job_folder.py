@@ -22,6 +22,8 @@ from egov_crawl.crawler.runner import crawl
 from tests.fixtures.loopback import LoopbackSites, Reply
 from tests.fixtures.loopback_crawl import FAST, html, registry
 
+pytestmark = pytest.mark.slow  # each test starts a crawl in a child process
+
 SITE = {"/": Reply(body=html("กรมแลมบ์ดา", [(f"/p/{i}", f"หน้า {i}") for i in range(30)]))}
 SITE.update({f"/p/{i}": Reply(body=html(f"หน้า {i}"), delay=0.05) for i in range(30)})
 

@@ -27,6 +27,8 @@ from egov_crawl.store.models import Page, Score, SiteCrawl
 from egov_crawl.testbed.process import TestbedHandle
 from tests.fixtures.processes import alive, count, descendants
 
+pytestmark = pytest.mark.slow  # each test starts a run or a crawl child process
+
 AGENCIES = ("revenue", "dopa")  # revenue: ~200 pages, long enough to be killed in; dopa: a small second site
 PHASES = "crawl,probe,score"  # the browser adds minutes and nothing to what the crawl child does
 CHILD_GONE_S = 10  # the parent-death signal is immediate; SIGTERM gives the child a graceful stop first

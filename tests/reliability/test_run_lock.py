@@ -12,8 +12,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from egov_crawl.pipeline.lock import EXIT_LOCKED, run_lock
 from egov_crawl.store.db import open_store
+
+pytestmark = pytest.mark.slow  # each test starts the command line in a child process: seconds of CPU each
 
 REGISTRY = Path(__file__).resolve().parents[2] / "agencies.yaml"
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from egov_crawl import failures
@@ -18,6 +19,8 @@ from egov_crawl.crawler.runner import crawl
 from egov_crawl.store.models import Page
 from tests.fixtures.loopback import LoopbackSites, Reply
 from tests.fixtures.loopback_crawl import FAST, html, registry, session
+
+pytestmark = pytest.mark.slow  # each test starts a crawl in a child process
 
 
 def test_a_redirect_to_a_name_with_a_private_answer_is_blocked_address(tmp_path: Path) -> None:

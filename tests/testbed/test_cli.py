@@ -34,6 +34,7 @@ def test_serve_prints_ports_ca_and_a_working_curl_command(testbed: TestbedHandle
     assert "--host-resolver-rules=" in log and "Ctrl-C" in log
 
 
+@pytest.mark.slow  # Python child processes
 def test_manifest_is_identical_across_processes_with_different_hash_seeds(tmp_path: Path) -> None:
     outputs = []
     for hash_seed in ("1", "4242"):
@@ -57,6 +58,7 @@ def test_in_process_testbed_starts_serves_and_stops(tmp_path: Path) -> None:
         socket.create_connection(("127.0.0.1", running.https_port), timeout=2)
 
 
+@pytest.mark.slow  # the testbed command in a child process
 def test_serve_reports_a_busy_port_in_one_line(tmp_path: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
