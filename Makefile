@@ -20,9 +20,10 @@ TEST_DEBS := $(RUNTIME_DEBS) postgresql redis-server
 demo: install system-deps
 	$(BIN)/egov-crawl demo
 
-# Two workers, one per core; a shared expensive fixture (the crawled, probed, browsed and scored testbed store)
-# groups its tests in one worker so it is built once, other tests are grouped by module (tests/fixtures/markers.py).
-PARALLEL := -n 2 --dist loadgroup
+# Serial by default: two workers (PARALLEL="-n 2 --dist loadgroup", one per core; a shared expensive fixture keeps
+# its tests in one worker, tests/fixtures/markers.py) are not yet the default: two timing-sensitive tests failed in
+# the only two-worker run so far, on a machine at load 4-19, and their cause is not known.
+PARALLEL :=
 test: install system-deps-test lint typecheck
 	$(BIN)/python -m pytest $(PARALLEL)
 
