@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from egov_crawl import cli
-from egov_crawl.distributed import enqueue
+from egov_crawl.distributed import command as distributed_command
 from egov_crawl.hostmap import HostMap, Target
 from egov_crawl.pipeline import command as run_command
 from egov_crawl.pipeline.nightly import RunOptions
@@ -57,7 +57,7 @@ def _options_of(command: str, flags: list[str], monkeypatch: pytest.MonkeyPatch)
         raise Stop
 
     monkeypatch.setattr(run_command, "run_pipeline", keep)
-    monkeypatch.setattr(enqueue, "enqueue_run", keep)
+    monkeypatch.setattr(distributed_command, "enqueue_run", keep)
     result = CliRunner().invoke(cli.app, [command, *flags])
     assert isinstance(result.exception, Stop), result.output
     return seen[0]
