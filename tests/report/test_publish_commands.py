@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from egov_crawl.scoring.registry import all_checks
-from tests.fixtures.cli import cli
+from tests.fixtures.cli import cli_in_process as cli
 from tests.fixtures.small_store import build_store
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")

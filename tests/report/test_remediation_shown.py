@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from egov_crawl.scoring.registry import get_check
-from tests.fixtures.cli import cli
+from tests.fixtures.cli import cli_in_process as cli
 from tests.fixtures.small_store import AGENCIES, build_store, registry_text
 
 
