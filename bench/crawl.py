@@ -2,8 +2,8 @@
 
     python bench/crawl.py [--sites 8] [--pages 250] [--repeat 1]
 
-A generated set of agency sites (Thai pages of ~2.6 KB with nav, main, footer and ~20 links, like the table in
-STACK-NOTES) is served by aiohttp in its own process. Both crawlers run in their own process with the same
+A generated set of agency sites (Thai pages of ~2.6 KB with nav, main, footer and ~20 links, like the real pages
+measured) is served by aiohttp in its own process. Both crawlers run in their own process with the same
 network settings (16 requests in flight, 2 per host, no delay, same downloader); the bare spider only follows
 links (``response.follow_all``), egov-crawl does everything it normally does (robots.txt, site files, page
 facts with lxml, link checks, SQLite writes). Prints pages/s of each and the ratio (goal ≥ 0.8).

@@ -6,7 +6,7 @@ The server runs as in the tests and the demo (``python -m egov_crawl.testbed ser
 aiohttp client in this process, with a resolver that maps every testbed host to the listener (as the crawler
 does), fetches the HTML pages of every normal site from the manifest, round-robin, with keep-alive. Prints
 pages/s. Goal (issue 3, acceptance 5): at least 3x what a full-analysis Scrapy crawl consumes (~150 pages/s
-on 2 cores, STACK-NOTES), so benchmarks measure the crawler, not the server.
+on 2 cores, measured), so benchmarks measure the crawler, not the server.
 """
 
 from __future__ import annotations

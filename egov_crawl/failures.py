@@ -1,6 +1,6 @@
 """One vocabulary of failure classes for every collector: the ``error_class`` of pages, probe facts and browser facts.
 
-Facts first (design brief §3): when a collector could not observe something, it stores *why* as one of these
+Facts first: when a collector could not observe something, it stores *why* as one of these
 short, stable strings, and a check turns any of them into NOT_OBSERVED — never a pass or a fail. The crawler
 (``crawler/errors.py``), the probes (``probes/errors.py``) and the browser (``browser/rows.py``) each read their
 own library's exceptions, but they all answer with the names below, so the same self-signed certificate is

@@ -2,7 +2,7 @@
 
 Thai is written without spaces between words, mixes Thai and Arabic digits, and dates government documents in
 the Buddhist era (พ.ศ., CE = BE − 543). Keyword matching on Thai must therefore work on *normalised* text and
-match substrings (design brief §6.10).
+match substrings.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Download failures as short, stable error classes (``dns_error``, ``tls_error:<reason>``, ``timeout`` …).
 
 The classes are those of ``egov_crawl.failures``, the one vocabulary of every collector, so a check can say *why*
-a page was not observed — a failure to observe is never scored as a pass or a fail (design brief §3).
+a page was not observed — a failure to observe is never scored as a pass or a fail.
 
 TLS: pyOpenSSL reports a failed chain verification as the bare "certificate verify failed" (the X509_V_ERR code
 is not in the exception), so the crawler says ``tls_error:verify-failed``; the probes' ``tls`` fact of the same

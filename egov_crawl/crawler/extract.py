@@ -3,7 +3,7 @@
 Everything a check may later want from a page is recorded here as a *fact* (what is on the page), never as a
 judgement: titles, languages, links with their page region, documents, forms and their fields, feeds, social
 and contact links, dates, head metadata, scripts and mixed content, and a bounded amount of visible text per
-region so keyword checks can be re-run without re-crawling (design brief §1).
+region so keyword checks can be re-run without re-crawling.
 
 Cost matters: lxml parses a typical page in 0.1–0.2 ms, BeautifulSoup in 1.3–1.8 ms;
 this module walks the tree a handful of times in C (``iter`` with tag filters) and does little per-node Python.

@@ -101,7 +101,7 @@ StepAction = Literal["goto", "click", "fill", "select", "check", "expect_text", 
 
 class JourneyStep(Strict):
     """One scripted step of an e-service journey. Read-only by default: ``submit`` (and ``click`` on a
-    submit button) is only performed when a step says so explicitly (design brief §6.2)."""
+    submit button) is only performed when a step says so explicitly."""
 
     action: StepAction
     target: str | None = Field(default=None, description="CSS selector, link text or URL, by action")

@@ -1,6 +1,6 @@
 """Score a run: stored facts → every check → findings → the methodology's scores, written to the store.
 
-No network and no re-crawl: ``rescore`` recomputes from what a run stored (design brief §1). Writing replaces the
+No network and no re-crawl: ``rescore`` recomputes from what a run stored. Writing replaces the
 run's findings and its scores under the same methodology id, so scoring twice gives the same rows.
 """
 

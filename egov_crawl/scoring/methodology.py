@@ -45,7 +45,7 @@ def _some_positive(items: tuple[Any, ...], what: str) -> tuple[Any, ...]:
 
 class IndicatorRule(_Strict):
     id: str
-    tier: int = Field(default=1, ge=1, le=4)  # catalog §7: 3 law/core, 2 standard, 1 good practice
+    tier: int = Field(default=1, ge=1, le=4)  # tiers: 3 law/core, 2 standard, 1 good practice
     applies_to: tuple[str, ...] | None = None  # cohorts; None = every cohort (NOT_APPLICABLE)
     gate: str | None = None  # an indicator id: this one scores 0 when that one FAILs (chaining)
 
@@ -96,7 +96,7 @@ class Band(_Strict):
 
 
 class Aggregation(_Strict):
-    min_coverage: float = Field(default=0.8, gt=0, le=1)  # catalog §8.3: sub-indices with C_k ≥ 0.80 count
+    min_coverage: float = Field(default=0.8, gt=0, le=1)  # sub-indices with C_k ≥ 0.80 count
     min_covered_share: float = Field(default=2 / 3, gt=0, le=1)  # … and must carry ≥ 2/3 of the pillar weight
     binary: bool = False  # has/hasn't (ITA-OIT): any score > 0 counts as 1
     bands: tuple[Band, ...] = (

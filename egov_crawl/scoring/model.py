@@ -1,4 +1,4 @@
-"""What a check concludes: an outcome, a score in 0..1 and the evidence an analyst can show (design brief §3).
+"""What a check concludes: an outcome, a score in 0..1 and the evidence an analyst can show.
 
 FAIL needs positive evidence of absence; a failure to observe is NOT_OBSERVED, and a check that raised is ERROR.
 Neither of the last two is ever scored: they lower coverage instead.
@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-SNIPPET_MAX = 300  # catalog §8.8: snippets ≤ 300 characters
+SNIPPET_MAX = 300  # snippets ≤ 300 characters
 
 
 class Outcome(StrEnum):

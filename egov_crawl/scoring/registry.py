@@ -1,4 +1,4 @@
-"""``@check``: a check is declared once, with a stable id, a title and a docstring (design brief §3).
+"""``@check``: a check is declared once, with a stable id, a title and a docstring.
 
 The id is the catalog's indicator id (``INF-03``), stable forever; ``slug`` is a readable name for URLs and
 logs. The docstring has four labelled parts — What, Why, Evidence, Outcomes — published in docs/methodology.md

@@ -1,4 +1,4 @@
-"""The SQL store: facts are history, nothing is overwritten (design brief §4).
+"""The SQL store: facts are history, nothing is overwritten.
 
 One ``run`` is an immutable snapshot: what each collector saw (``site_crawl``, ``page``, ``link``, ``document``,
 ``form``, ``probe_fact``, ``browser_fact``) and what the methodology made of it (``finding``, ``score``). Tables

@@ -1,7 +1,7 @@
 """The generated parts of docs/testbed.md: the tables of normal and hostile sites.
 
 A test checks that the document contains exactly these tables, so the documentation cannot drift from the
-roster and the hostile-site table (design brief §6.7). Regenerate with
+roster and the hostile-site table. Regenerate with
 ``python -m egov_crawl.testbed.docs`` and paste between the markers.
 """
 

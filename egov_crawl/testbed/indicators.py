@@ -1,14 +1,15 @@
-"""The indicator outcomes each testbed site is designed to produce (ids of the indicator catalog, §7).
+"""The indicator outcomes each testbed site is designed to produce (by indicator id).
 
 Derived from the site's quality profile, never typed per site, so a new fault site gets its expectations for
 free. Only indicators the testbed deliberately exercises are listed; later issues add more. Values are the
-outcome names of the design brief (PASS, PARTIAL, FAIL, NOT_APPLICABLE); PARTIAL comes with its score.
+outcome names (PASS, PARTIAL, FAIL, NOT_APPLICABLE); PARTIAL comes with its score.
 
 Conventions a check author must know:
 - The JavaScript-only site (nso) is described as a browser sees it; a static collector sees empty shells,
   and only INF-33 records that difference.
 - INF-02 (official .go.th domain) is not listed: every testbed host is under .test by design (RFC 6761).
-- Gates follow catalog §8.4: INF-05/06 fail when INF-03 fails; open-data items fail without datasets.
+- Gates (an indicator scores 0 when its gate fails): INF-05/06 fail when INF-03 fails; open-data items
+  fail without datasets.
 """
 
 from __future__ import annotations

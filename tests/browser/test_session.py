@@ -130,7 +130,7 @@ def test_launch_args_map_hosts_and_keep_playwrights_feature_list() -> None:
     hostmap = HostMap({("www.thai.test", 443): Target("127.0.0.1", 8443)}, allow_private_networks=True)
     args = launch_args(hostmap)
     assert "--headless" not in " ".join(args)  # Playwright adds the headless mode itself
-    # Our own --disable-features would replace Playwright's list and re-enable HTTPS-Upgrades (STACK-NOTES).
+    # Our own --disable-features would replace Playwright's list and re-enable HTTPS-Upgrades.
     assert not any(a.startswith("--disable-features") for a in args)
     assert f"--host-resolver-rules={hostmap.chromium_resolver_rules()}" in args
     # Without a host map only the SSRF rules: non-public IPv4 literals never resolve (egov_crawl/netguard.py).
@@ -251,7 +251,7 @@ def chromium() -> None:
 
 
 async def _navigation_error(browser: Browser, url: str) -> str:
-    page = await browser.new_page()  # a fresh page per failed navigation (STACK-NOTES)
+    page = await browser.new_page()  # a fresh page per failed navigation
     try:
         with pytest.raises(PlaywrightError) as caught:
             await page.goto(url, timeout=10_000)

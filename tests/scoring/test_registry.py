@@ -25,7 +25,7 @@ def test_checks_cover_the_catalog_and_flag_human_review() -> None:
     for spec in checks.values():
         assert set(DOC_PARTS) <= set(spec.doc_parts()), spec.id
         assert spec.needs_review == spec.mode.endswith("J"), spec.id
-    # A→J detections are provisional (catalog §8.7 NEEDS_REVIEW): e.g. the privacy notice and the structure.
+    # A→J detections are provisional (NEEDS_REVIEW): e.g. the privacy notice and the structure.
     assert checks["OPN-12"].needs_review and checks["OPN-01"].needs_review and not checks["INF-03"].needs_review
 
 

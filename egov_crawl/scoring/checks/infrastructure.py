@@ -538,7 +538,7 @@ def html_first(site: SiteFacts) -> Finding:
     pdfs = sorted(url for url in content if site.split(url).path.lower().endswith(".pdf"))
     share = len(pdfs) / len(content)
     data = {"content_links": len(content), "pdf_links": len(pdfs), "examples": pdfs[:5]}
-    score = 1.0 if share <= 0.1 else 0.5 if share <= 0.5 else 0.0  # catalog §8.4: grades {0, 0.5, 1}
+    score = 1.0 if share <= 0.1 else 0.5 if share <= 0.5 else 0.0  # grades {0, 0.5, 1}
     return Finding.graded(score, Evidence(f"{len(pdfs)} of {len(content)} content links are PDFs", site.homepage, data))
 
 

@@ -13,7 +13,7 @@ from egov_crawl.scoring.checks.common import absent, content_unobserved, find, m
 from egov_crawl.scoring.model import Evidence, Finding
 from egov_crawl.scoring.registry import check
 
-N_REF_DATASETS = 3  # catalog §8.4: count items score min(1, n / N_ref); 3 data files for a department
+N_REF_DATASETS = 3  # count items score min(1, n / N_ref); 3 data files for a department
 # Catalog OPN-17: open machine-readable formats score 1, spreadsheets 0.5, the rest 0.
 OPEN_FORMATS = {"csv": 1.0, "tsv": 1.0, "json": 1.0, "geojson": 1.0, "xml": 1.0, "rdf": 1.0, "ods": 1.0, "kml": 1.0}
 SPREADSHEETS = {"xls": 0.5, "xlsx": 0.5}
